@@ -1,0 +1,4 @@
+//! The C ABI, one module per C header. Only this layer holds `#[no_mangle] extern "C"` functions and
+//! raw pointers; each function converts its arguments, calls the safe core and reports the result the
+//! way glibc does (return value, errno, h_errno).
+pub mod arpa_inet;

@@ -1,0 +1,1 @@
+//! Address text to binary and back (pure functions, no I/O).

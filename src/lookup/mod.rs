@@ -1,0 +1,1 @@
+//! getaddrinfo / getnameinfo logic: source order, destination sorting, packing results.
