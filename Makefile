@@ -1,0 +1,84 @@
+# netlibc: `make` builds the library, the header and the examples; `make demo` runs the examples against
+# netlibc; `make test` runs every test. See README.md.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+CFLAGS ?= -O2 -g -Wall -Wextra
+ROOT := $(CURDIR)
+LIBDIR := $(ROOT)/target/release
+BUILD := $(ROOT)/build
+C_SOURCES := $(wildcard c_tests/*.c)
+C_NAMES := $(notdir $(C_SOURCES:.c=))
+GLIBC_BINS := $(addprefix $(BUILD)/glibc/,$(C_NAMES))
+LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+
+.PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header c-tests bench \
+        fuzz install clean
+
+all: lib $(GLIBC_BINS) $(LINKED_BINS)
+
+lib:
+	cargo build --release
+	ln -sf libnetlibc.so $(LIBDIR)/libnetlibc.so.0
+
+# What the tests need from Debian's packages, installed when missing.
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/glibc/%: c_tests/%.c c_tests/common.h | lib
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(BUILD)/linked/%: c_tests/%.c c_tests/common.h | lib
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Iinclude -include netlibc.h -o $@ $< -L$(LIBDIR) -lnetlibc -Wl,-rpath,$(LIBDIR)
+
+demo: all
+	@scripts/demo.sh
+
+test: deps all check-fmt clippy check-exports check-header cargo-test c-tests
+	@echo "make test: all checks passed"
+
+check-fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --release --all-targets -- -D warnings
+
+check-exports: lib
+	scripts/check-exports.sh $(LIBDIR)/libnetlibc.so
+
+# The committed header must be what cbindgen generates now, and must agree with glibc's prototypes.
+check-header: lib
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git diff --exit-code -- include/netlibc.h || { echo "include/netlibc.h is stale: commit it"; exit 1; }; fi
+	$(CC) -O0 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
+	$(CC) -O2 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
+	@echo "check-header: header is current and matches glibc's prototypes at -O0 and -O2"
+
+cargo-test:
+	cargo test --release
+
+c-tests: all
+	c_tests/run.sh $(BUILD)
+
+bench: lib
+	@mkdir -p $(BUILD) docs/bench
+	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench bench/*.c -ldl
+	$(BUILD)/bench $(LIBDIR)/libnetlibc.so docs/bench
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(LIBDIR)/libnetlibc.so $(DESTDIR)$(PREFIX)/lib/libnetlibc.so.$(VERSION)
+	ln -sf libnetlibc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libnetlibc.so.0
+	ln -sf libnetlibc.so.0 $(DESTDIR)$(PREFIX)/lib/libnetlibc.so
+	install -m 644 $(LIBDIR)/libnetlibc.a $(DESTDIR)$(PREFIX)/lib/libnetlibc.a
+	install -m 644 include/netlibc.h $(DESTDIR)$(PREFIX)/include/netlibc.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' netlibc.pc.in \
+	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/netlibc.pc
+
+clean:
+	cargo clean
+	rm -rf $(BUILD)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, what the tests need and the machine lacks. Idempotent and quiet when
+# everything is there. Runs as root on the project's machines; elsewhere it says what is missing.
+set -euo pipefail
+need=()
+command -v cc >/dev/null || need+=(gcc)
+command -v nm >/dev/null || need+=(binutils)
+command -v valgrind >/dev/null || need+=(valgrind)
+[ ${#need[@]} = 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then echo "install-deps: please install: ${need[*]}"; exit 1; fi
+echo "install-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${need[@]}" >/dev/null
