@@ -67,16 +67,11 @@ pub extern "C" fn ntohs(netshort: u16) -> u16 {
 /// # Safety
 /// `text` must point to a NUL-terminated string or to at least `limit + 1` readable bytes.
 unsafe fn bounded_c_text<'a>(text: *const c_char, limit: usize) -> Option<&'a [u8]> {
-    let bytes = text.cast::<u8>();
-    for len in 0..=limit {
-        // SAFETY: every byte before the NUL, and the NUL, is readable (caller's promise); the loop
-        // stops at the first NUL.
-        if unsafe { *bytes.add(len) } == 0 {
-            // SAFETY: the `len` bytes before the NUL were just read.
-            return Some(unsafe { core::slice::from_raw_parts(bytes, len) });
-        }
-    }
-    None
+    // glibc's strnlen (netlibc does not export it) reads no further than the NUL or `limit + 1` bytes.
+    // SAFETY: `text` is readable up to its NUL or for `limit + 1` bytes (caller's promise).
+    let len = unsafe { libc::strnlen(text, limit + 1) };
+    // SAFETY: the `len` bytes before the NUL were readable.
+    (len <= limit).then(|| unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) })
 }
 
 /// The bytes of the C string at `text` before its NUL, or `None` for a null pointer.

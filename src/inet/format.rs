@@ -80,6 +80,7 @@ const DECIMAL_OCTETS: [[u8; 4]; 256] = {
 };
 
 /// Dotted-quad text ("192.168.1.1").
+#[inline]
 pub fn format_ipv4(address: [u8; 4]) -> AddressText {
     let mut text = AddressText::new();
     text.push_ipv4(address);
@@ -90,6 +91,7 @@ pub fn format_ipv4(address: [u8; 4]) -> AddressText {
 /// more zero groups (the first of equal runs) written as "::"; and a dotted-quad tail only for the
 /// IPv4-compatible form (six zero groups then a non-zero seventh, "::1.2.3.4") and the IPv4-mapped
 /// form ("::ffff:1.2.3.4"). So ::0.0.1.2 prints as "::102".
+#[inline]
 pub fn format_ipv6(address: [u8; 16]) -> AddressText {
     let mut groups = [0u16; 8];
     for (group, pair) in groups.iter_mut().zip(address.chunks_exact(2)) {

@@ -11,36 +11,37 @@ pub(crate) const STRICT_MAX_LEN: usize = 15;
 ///
 /// As in glibc: no leading zeros ("01" is refused, "0" is fine), no signs, no space, nothing after
 /// the fourth part.
+#[inline]
 pub fn parse_ipv4_strict(text: &[u8]) -> Option<[u8; 4]> {
-    let mut octets = [0u8; 4];
-    let mut index = 0;
-    let mut value: u32 = 0;
-    let mut digits = 0;
-    for &byte in text {
-        if byte.is_ascii_digit() {
-            // A second digit after a leading 0 would be a leading zero.
-            if digits > 0 && value == 0 {
-                return None;
-            }
-            value = value * 10 + u32::from(byte - b'0');
-            if value > 255 {
-                return None;
-            }
-            digits += 1;
-        } else if byte == b'.' && digits > 0 && index < 3 {
-            *octets.get_mut(index)? = value as u8;
-            index += 1;
-            value = 0;
-            digits = 0;
-        } else {
-            return None;
+    let mut address: u32 = 0;
+    let mut rest = text;
+    for index in 0..4 {
+        let (value, after) = parse_strict_octet(rest)?;
+        address = (address << 8) | u32::from(value);
+        rest = match after {
+            [] if index == 3 => after,
+            [b'.', tail @ ..] if index < 3 => tail,
+            _ => return None,
+        };
+    }
+    Some(address.to_be_bytes())
+}
+
+/// One part of a strict dotted quad: 1 to 3 decimal digits without a leading zero, at most 255.
+/// A digit left after it (a leading zero, a fourth digit) makes the caller's separator check fail.
+fn parse_strict_octet(text: &[u8]) -> Option<(u8, &[u8])> {
+    let digit = |byte: u8| u32::from(byte.wrapping_sub(b'0'));
+    match text {
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => {
+            let value = digit(*a) * 100 + digit(*b) * 10 + digit(*c);
+            u8::try_from(value).ok().map(|value| (value, rest))
         }
+        [a @ b'1'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
+            Some(((digit(*a) * 10 + digit(*b)) as u8, rest))
+        }
+        [a @ b'0'..=b'9', rest @ ..] => Some((digit(*a) as u8, rest)),
+        _ => None,
     }
-    if index != 3 || digits == 0 {
-        return None;
-    }
-    *octets.get_mut(3)? = value as u8;
-    Some(octets)
 }
 
 /// Parses the numbers-and-dots forms of `inet_aton` and `inet_addr`: one to four parts, each a C

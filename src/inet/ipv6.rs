@@ -11,86 +11,119 @@ pub(crate) const MAX_LEN: usize = 45;
 ///
 /// As in glibc: a scope ("%lo") is refused; "::" must stand for at least one group; a lone leading
 /// or trailing ':' is refused; the dotted quad may end any address that has room for it.
+#[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
-    let mut groups = [0u16; 8];
+    // The groups are shifted into integers (not stored in an array) so that the result never goes
+    // through memory: `before_gap` holds the groups before "::", `after_gap` those after it.
+    let mut before_gap: u128 = 0;
+    let mut after_gap: u128 = 0;
+    let mut groups_before_gap = 0;
     let mut filled = 0;
-    let mut gap_at = None;
-    let mut position = match text {
+    let mut seen_gap = false;
+    let mut rest = match text {
         [] | [b':'] => return None,
-        [b':', b':', ..] => 1,
+        [b':', b':', tail @ ..] => {
+            seen_gap = true;
+            tail
+        }
         [b':', ..] => return None,
-        _ => 0,
+        _ => text,
     };
-    let mut group_start = position;
-    let mut digits = 0;
-    let mut value: u16 = 0;
-    while let Some(&byte) = text.get(position) {
-        position += 1;
-        if let Some(digit) = hex_digit(byte) {
-            if digits == 4 {
-                return None;
-            }
-            value = (value << 4) | digit;
-            digits += 1;
-        } else if byte == b':' {
-            group_start = position;
-            if digits == 0 {
-                if gap_at.is_some() {
+    // Each turn reads one group and what follows it; `rest` starts after a ':' (or at the start).
+    loop {
+        let group_text = rest;
+        let (value, digits, after) = parse_hex_group(rest)?;
+        let (bits, count) = match after {
+            // Nothing after a ':' is fine only right after "::".
+            [] if digits == 0 => break,
+            [] => (u128::from(value), 1),
+            [b':', tail @ ..] => {
+                rest = tail;
+                if digits == 0 {
+                    if seen_gap {
+                        return None;
+                    }
+                    seen_gap = true;
+                    groups_before_gap = filled;
+                    continue;
+                }
+                if tail.is_empty() {
                     return None;
                 }
-                gap_at = Some(filled);
-                continue;
+                (u128::from(value), 1)
             }
-            if position == text.len() {
-                return None;
+            [b'.', ..] if filled <= 6 => {
+                // The dotted quad is read again from the start of its group, and must end the text.
+                (
+                    u128::from(u32::from_be_bytes(parse_ipv4_strict(group_text)?)),
+                    2,
+                )
             }
-            *groups.get_mut(filled)? = value;
-            filled += 1;
-            digits = 0;
-            value = 0;
-        } else if byte == b'.' && filled <= 6 {
-            // The dotted quad is read again from the start of its group, and must end the text.
-            let [a, b, c, d] = parse_ipv4_strict(text.get(group_start..)?)?;
-            *groups.get_mut(filled)? = u16::from_be_bytes([a, b]);
-            *groups.get_mut(filled + 1)? = u16::from_be_bytes([c, d]);
-            filled += 2;
-            digits = 0;
-            break;
+            _ => return None,
+        };
+        if filled + count > 8 {
+            return None;
+        }
+        filled += count;
+        let shift = 16 * count as u32;
+        if seen_gap {
+            after_gap = (after_gap << shift) | bits;
         } else {
-            return None;
+            before_gap = (before_gap << shift) | bits;
+        }
+        if count == 2 || after.is_empty() {
+            break;
         }
     }
-    if digits > 0 {
-        *groups.get_mut(filled)? = value;
-        filled += 1;
-    }
-    if let Some(gap) = gap_at {
+    let address = match (seen_gap, filled) {
         // "::" must stand for at least one group.
-        if filled == 8 {
-            return None;
+        (true, 8) | (false, 0..=7) => return None,
+        (false, _) => before_gap,
+        (true, _) => {
+            before_gap
+                .checked_shl(16 * (8 - groups_before_gap as u32))
+                .unwrap_or(0)
+                | after_gap
         }
-        let zeros = 8 - filled;
-        groups.get_mut(gap..)?.rotate_right(zeros);
-        filled = 8;
-    }
-    if filled != 8 {
-        return None;
-    }
-    let mut address = [0u8; 16];
-    for (pair, group) in address.chunks_exact_mut(2).zip(groups) {
-        pair.copy_from_slice(&group.to_be_bytes());
-    }
-    Some(address)
+    };
+    Some(address.to_be_bytes())
 }
 
-fn hex_digit(byte: u8) -> Option<u16> {
-    match byte {
-        b'0'..=b'9' => Some(u16::from(byte - b'0')),
-        b'a'..=b'f' => Some(u16::from(byte - b'a' + 10)),
-        b'A'..=b'F' => Some(u16::from(byte - b'A' + 10)),
-        _ => None,
+/// Reads up to four hex digits: the value, how many digits, and the text after them; `None` if a
+/// fifth hex digit follows.
+fn parse_hex_group(text: &[u8]) -> Option<(u16, usize, &[u8])> {
+    let mut value: u16 = 0;
+    let mut digits = 0;
+    while let Some(&byte) = text.get(digits) {
+        let digit = HEX_VALUES[usize::from(byte)];
+        if digit > 0xf {
+            break;
+        }
+        if digits == 4 {
+            return None;
+        }
+        value = (value << 4) | u16::from(digit);
+        digits += 1;
     }
+    Some((value, digits, text.get(digits..).unwrap_or_default()))
 }
+
+/// Each byte's value as a hex digit, or 0xff.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 0xff,
+        };
+        byte += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
