@@ -822,3 +822,55 @@ fn null_pointers_glibc_crashes_on_are_errors() {
     }
     assert_eq!(errno(), ERRNO_SENTINEL);
 }
+
+/// Texts placed so that their NUL is the last readable byte before an inaccessible page: a read past
+/// the NUL would crash the test. Both families, every text parser, valid and invalid texts.
+#[test]
+fn text_is_never_read_past_its_nul() {
+    // SAFETY: a fresh anonymous mapping of two pages; the second is made inaccessible.
+    let page = unsafe {
+        let page_size = libc::sysconf(libc::_SC_PAGESIZE) as usize;
+        let base = libc::mmap(
+            std::ptr::null_mut(),
+            2 * page_size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        assert_ne!(base, libc::MAP_FAILED);
+        assert_eq!(
+            libc::mprotect(
+                base.cast::<u8>().add(page_size).cast(),
+                page_size,
+                libc::PROT_NONE
+            ),
+            0
+        );
+        std::slice::from_raw_parts_mut(base.cast::<u8>(), page_size)
+    };
+    let netlibc = netlibc();
+    let mut rng = Rng::new(0x6775_6172);
+    let mut texts: Vec<Vec<u8>> = HAND_PICKED.iter().map(|t| t.as_bytes().to_vec()).collect();
+    texts.extend((0..5_000).map(|_| ipv6_text(&mut rng)));
+    texts.extend((0..5_000).map(|_| legacy_ipv4_text(&mut rng)));
+    for text in texts {
+        let Some(text) = text.split(|&b| b == 0).next() else {
+            continue;
+        };
+        let end = page.len() - 1;
+        let start = end - text.len();
+        page[start..end].copy_from_slice(text);
+        page[end] = 0;
+        let ptr = page[start..].as_ptr().cast::<c_char>();
+        let mut out = [0u8; 16];
+        // SAFETY: ptr is a NUL-terminated string; out has room for any address.
+        unsafe {
+            (netlibc.pton)(AF_INET, ptr, out.as_mut_ptr().cast());
+            (netlibc.pton)(AF_INET6, ptr, out.as_mut_ptr().cast());
+            (netlibc.aton)(ptr, &mut in_addr { s_addr: 0 });
+            (netlibc.addr)(ptr);
+            (netlibc.network)(ptr);
+        }
+    }
+}

@@ -10,7 +10,7 @@ use libc::{
     in_addr, in_addr_t, socklen_t, AF_INET, AF_INET6, EAFNOSUPPORT, EINVAL, ENOSPC, INADDR_NONE,
 };
 
-use crate::inet::{classful, format, ipv4, ipv6};
+use crate::inet::{classful, format, ipv4, ipv6, ByteStream};
 use crate::sys::{set_errno, Errno};
 
 /// `htonl(hostlong)` — converts a 32-bit value from host to network byte order.
@@ -61,17 +61,37 @@ pub extern "C" fn ntohs(netshort: u16) -> u16 {
     u16::from_be(netshort)
 }
 
-/// The bytes of the C string at `text` before its NUL, if the NUL is among the first `limit + 1`
-/// bytes; `None` if the text is longer than `limit` (nothing past the NUL is read).
-///
-/// # Safety
-/// `text` must point to a NUL-terminated string or to at least `limit + 1` readable bytes.
-unsafe fn bounded_c_text<'a>(text: *const c_char, limit: usize) -> Option<&'a [u8]> {
-    // glibc's strnlen (netlibc does not export it) reads no further than the NUL or `limit + 1` bytes.
-    // SAFETY: `text` is readable up to its NUL or for `limit + 1` bytes (caller's promise).
-    let len = unsafe { libc::strnlen(text, limit + 1) };
-    // SAFETY: the `len` bytes before the NUL were readable.
-    (len <= limit).then(|| unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) })
+/// A C string read forward one byte at a time; it stops at its NUL and never reads past it.
+struct CStringStream {
+    next: *const u8,
+    ended: bool,
+}
+
+impl CStringStream {
+    /// # Safety
+    /// `text` must point to a NUL-terminated string that outlives the value.
+    unsafe fn new(text: *const c_char) -> CStringStream {
+        CStringStream {
+            next: text.cast(),
+            ended: false,
+        }
+    }
+}
+
+impl ByteStream for CStringStream {
+    #[inline(always)]
+    fn next_byte(&mut self) -> u8 {
+        if self.ended {
+            return 0;
+        }
+        // SAFETY: no NUL has been read yet, so `next` points into the string or at its NUL.
+        let byte = unsafe { *self.next };
+        // The pointer moves on whatever the byte (no dependency on its value, so reads of the next
+        // bytes can start early); after the NUL it is never read again.
+        self.next = self.next.wrapping_add(1);
+        self.ended = byte == 0;
+        byte
+    }
 }
 
 /// The bytes of the C string at `text` before its NUL, or `None` for a null pointer.
@@ -111,20 +131,17 @@ pub unsafe extern "C" fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_vo
         set_errno(Errno(EINVAL));
         return -1;
     }
-    // Text longer than the longest valid address is not an address: the NUL is looked for only that
-    // far.
+    // The parsers read the text only as far as an address can go: no strlen of a long string.
+    // SAFETY: `src` is a NUL-terminated string (caller's promise).
+    let mut text = unsafe { CStringStream::new(src) };
     if af == AF_INET {
-        // SAFETY: `src` is a NUL-terminated string.
-        let text = unsafe { bounded_c_text(src, ipv4::STRICT_MAX_LEN) };
-        match text.and_then(ipv4::parse_ipv4_strict) {
+        match ipv4::parse_ipv4_strict_stream(&mut text) {
             // SAFETY: `dst` has room for 4 bytes (caller's promise) or is null.
             Some(address) => unsafe { write_address(dst, &address) },
             None => 0,
         }
     } else {
-        // SAFETY: as above.
-        let text = unsafe { bounded_c_text(src, ipv6::MAX_LEN) };
-        match text.and_then(ipv6::parse_ipv6) {
+        match ipv6::parse_ipv6_stream(&mut text) {
             // SAFETY: `dst` has room for 16 bytes (caller's promise) or is null.
             Some(address) => unsafe { write_address(dst, &address) },
             None => 0,

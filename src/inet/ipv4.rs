@@ -1,47 +1,64 @@
 //! IPv4 text: the strict dotted quad (`inet_pton`) and the legacy forms (`inet_aton`, `inet_addr`,
 //! `inet_network`). Each parser takes the text up to its NUL.
 
-use super::is_c_space;
-
-/// The longest text `parse_ipv4_strict` accepts ("255.255.255.255"): leading zeros are refused, so a
-/// part has at most 3 digits.
-pub(crate) const STRICT_MAX_LEN: usize = 15;
+use super::{is_c_space, ByteStream};
 
 /// Parses exactly four decimal parts of 0..=255 separated by dots (`inet_pton(AF_INET)`).
 ///
 /// As in glibc: no leading zeros ("01" is refused, "0" is fine), no signs, no space, nothing after
-/// the fourth part.
-#[inline]
+/// the fourth part. A NUL ends the text.
 pub fn parse_ipv4_strict(text: &[u8]) -> Option<[u8; 4]> {
-    let mut address: u32 = 0;
-    let mut rest = text;
-    for index in 0..4 {
-        let (value, after) = parse_strict_octet(rest)?;
-        address = (address << 8) | u32::from(value);
-        rest = match after {
-            [] if index == 3 => after,
-            [b'.', tail @ ..] if index < 3 => tail,
-            _ => return None,
-        };
-    }
-    Some(address.to_be_bytes())
+    parse_ipv4_strict_stream(&mut text.iter())
 }
 
-/// One part of a strict dotted quad: 1 to 3 decimal digits without a leading zero, at most 255.
-/// A digit left after it (a leading zero, a fourth digit) makes the caller's separator check fail.
-fn parse_strict_octet(text: &[u8]) -> Option<(u8, &[u8])> {
-    let digit = |byte: u8| u32::from(byte.wrapping_sub(b'0'));
-    match text {
-        [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => {
-            let value = digit(*a) * 100 + digit(*b) * 10 + digit(*c);
-            u8::try_from(value).ok().map(|value| (value, rest))
-        }
-        [a @ b'1'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
-            Some(((digit(*a) * 10 + digit(*b)) as u8, rest))
-        }
-        [a @ b'0'..=b'9', rest @ ..] => Some((digit(*a) as u8, rest)),
-        _ => None,
+/// [`parse_ipv4_strict`] on a byte stream; reads at most 16 bytes.
+#[inline(always)]
+pub fn parse_ipv4_strict_stream<S: ByteStream>(text: &mut S) -> Option<[u8; 4]> {
+    let (first, separator) = read_octet(text)?;
+    if separator != b'.' {
+        return None;
     }
+    finish_dotted_quad(first, text).map(u32::to_be_bytes)
+}
+
+/// Reads the last three parts of a strict dotted quad whose first part (`first`, with its dot) was
+/// read already; the quad must end the text. Returns the address in host byte order.
+#[inline(always)]
+pub(crate) fn finish_dotted_quad<S: ByteStream>(first: u32, text: &mut S) -> Option<u32> {
+    let mut address = first;
+    for expected_separator in [b'.', b'.', 0] {
+        let (value, separator) = read_octet(text)?;
+        if separator != expected_separator {
+            return None;
+        }
+        address = (address << 8) | value;
+    }
+    Some(address)
+}
+
+/// Reads one part of a strict dotted quad: 1 to 3 decimal digits, at most 255; returns it and the
+/// byte after it. A leading zero stops the part, so a digit after it comes back as the separator
+/// and fails the caller's check, as a fourth digit does.
+#[inline(always)]
+fn read_octet<S: ByteStream>(text: &mut S) -> Option<(u32, u8)> {
+    // Bytes are read as their distance from '0': a digit is 0..=9, anything else larger.
+    let first = text.next_byte().wrapping_sub(b'0');
+    if first > 9 {
+        return None;
+    }
+    let mut value = u32::from(first);
+    let mut next = text.next_byte();
+    if first != 0 {
+        for _ in 0..2 {
+            let digit = next.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            value = value * 10 + u32::from(digit);
+            next = text.next_byte();
+        }
+    }
+    (value <= 255).then_some((value, next))
 }
 
 /// Parses the numbers-and-dots forms of `inet_aton` and `inet_addr`: one to four parts, each a C

@@ -1,116 +1,145 @@
 //! IPv6 text (`inet_pton(AF_INET6)`): RFC 4291 section 2.2 forms, as glibc reads them.
 
-use super::ipv4::parse_ipv4_strict;
-
-/// The longest text `parse_ipv6` can accept: six groups of four hex digits with their colons and a
-/// dotted quad ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255").
-pub(crate) const MAX_LEN: usize = 45;
+use super::ipv4::finish_dotted_quad;
+use super::ByteStream;
 
 /// Parses an IPv6 address: up to eight groups of 1 to 4 hex digits, at most one "::" standing for one
 /// or more zero groups, and optionally a strict dotted quad in place of the last two groups.
 ///
 /// As in glibc: a scope ("%lo") is refused; "::" must stand for at least one group; a lone leading
-/// or trailing ':' is refused; the dotted quad may end any address that has room for it.
-#[inline]
+/// or trailing ':' is refused; the dotted quad may end any address that has room for it. A NUL ends
+/// the text.
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
-    // The groups are shifted into integers (not stored in an array) so that the result never goes
-    // through memory: `before_gap` holds the groups before "::", `after_gap` those after it.
-    let mut before_gap: u128 = 0;
-    let mut after_gap: u128 = 0;
-    let mut groups_before_gap = 0;
-    let mut filled = 0;
-    let mut seen_gap = false;
-    let mut rest = match text {
-        [] | [b':'] => return None,
-        [b':', b':', tail @ ..] => {
-            seen_gap = true;
-            tail
-        }
-        [b':', ..] => return None,
-        _ => text,
-    };
-    // Each turn reads one group and what follows it; `rest` starts after a ':' (or at the start).
-    loop {
-        let group_text = rest;
-        let (value, digits, after) = parse_hex_group(rest)?;
-        let (bits, count) = match after {
-            // Nothing after a ':' is fine only right after "::".
-            [] if digits == 0 => break,
-            [] => (u128::from(value), 1),
-            [b':', tail @ ..] => {
-                rest = tail;
-                if digits == 0 {
-                    if seen_gap {
-                        return None;
-                    }
-                    seen_gap = true;
-                    groups_before_gap = filled;
-                    continue;
-                }
-                if tail.is_empty() {
-                    return None;
-                }
-                (u128::from(value), 1)
-            }
-            [b'.', ..] if filled <= 6 => {
-                // The dotted quad is read again from the start of its group, and must end the text.
-                (
-                    u128::from(u32::from_be_bytes(parse_ipv4_strict(group_text)?)),
-                    2,
-                )
-            }
-            _ => return None,
-        };
-        if filled + count > 8 {
+    parse_ipv6_stream(&mut text.iter())
+}
+
+/// [`parse_ipv6`] on a byte stream; reads at most 46 bytes.
+#[inline(always)]
+pub fn parse_ipv6_stream<S: ByteStream>(text: &mut S) -> Option<[u8; 16]> {
+    // The groups are shifted into integers, never stored in an array, so that the result does not
+    // round-trip through memory: `groups` collects them, and at "::" those read so far move to
+    // `before_gap`, to be shifted into place at the end.
+    let mut groups: u128 = 0;
+    let mut filled: u32 = 0;
+    let mut before_gap: Option<(u128, u32)> = None;
+    let mut after_gap = false;
+    let mut byte = text.next_byte();
+    if byte == b':' {
+        if text.next_byte() != b':' {
             return None;
         }
-        filled += count;
-        let shift = 16 * count as u32;
-        if seen_gap {
-            after_gap = (after_gap << shift) | bits;
-        } else {
-            before_gap = (before_gap << shift) | bits;
-        }
-        if count == 2 || after.is_empty() {
-            break;
-        }
+        before_gap = Some((0, 0));
+        after_gap = true;
+        byte = text.next_byte();
     }
-    let address = match (seen_gap, filled) {
-        // "::" must stand for at least one group.
-        (true, 8) | (false, 0..=7) => return None,
-        (false, _) => before_gap,
-        (true, _) => {
-            before_gap
-                .checked_shl(16 * (8 - groups_before_gap as u32))
-                .unwrap_or(0)
-                | after_gap
+    // Each turn reads one group, starting with `byte`, and what follows it.
+    loop {
+        let group = read_group(byte, text)?;
+        match group.next_class {
+            END if group.digits == 0 && after_gap => break,
+            END if group.digits == 0 => return None,
+            END => {
+                if filled == 8 {
+                    return None;
+                }
+                groups = (groups << 16) | u128::from(group.hex);
+                filled += 1;
+                break;
+            }
+            COLON if group.digits == 0 => {
+                if before_gap.is_some() {
+                    return None;
+                }
+                before_gap = Some((groups, filled));
+                groups = 0;
+                after_gap = true;
+            }
+            COLON => {
+                if filled == 8 {
+                    return None;
+                }
+                groups = (groups << 16) | u128::from(group.hex);
+                filled += 1;
+                after_gap = false;
+            }
+            DOT if filled <= 6 => {
+                // The group was the first part of a dotted quad, which must end the text.
+                let ipv4 = finish_dotted_quad(group_as_octet(group.hex, group.digits)?, text)?;
+                groups = (groups << 32) | u128::from(ipv4);
+                filled += 2;
+                break;
+            }
+            _ => return None,
         }
+        byte = text.next_byte();
+    }
+    let address = match (before_gap, filled) {
+        (None, 8) => groups,
+        // Too few groups, or a "::" standing for none.
+        (None, _) | (Some(_), 8) => return None,
+        (Some((before, count)), _) => before.checked_shl(128 - 16 * count).unwrap_or(0) | groups,
     };
     Some(address.to_be_bytes())
 }
 
-/// Reads up to four hex digits: the value, how many digits, and the text after them; `None` if a
-/// fifth hex digit follows.
-fn parse_hex_group(text: &[u8]) -> Option<(u16, usize, &[u8])> {
-    let mut value: u16 = 0;
-    let mut digits = 0;
-    while let Some(&byte) = text.get(digits) {
-        let digit = HEX_VALUES[usize::from(byte)];
-        if digit > 0xf {
-            break;
+/// One group of hex digits as read, and the class of the byte after it.
+struct Group {
+    hex: u16,
+    digits: u32,
+    next_class: u8,
+}
+
+/// A group read as hex (`hex`, `digits` digits) taken as the first part of a strict dotted quad: 1 to
+/// 3 decimal digits without a leading zero, at most 255. A hex digit's value is the digit itself, so
+/// the nibbles are the decimal digits.
+#[cold]
+#[inline(never)]
+fn group_as_octet(hex: u16, digits: u32) -> Option<u32> {
+    if !(1..=3).contains(&digits) {
+        return None;
+    }
+    let mut value = 0;
+    for index in (0..digits).rev() {
+        let nibble = u32::from(hex >> (4 * index)) & 0xf;
+        let leading_zero = nibble == 0 && index + 1 == digits && digits > 1;
+        if nibble > 9 || leading_zero {
+            return None;
         }
+        value = value * 10 + nibble;
+    }
+    (value <= 255).then_some(value)
+}
+
+/// Reads up to four hex digits starting with `first`; `None` if a fifth follows.
+#[inline(always)]
+fn read_group<S: ByteStream>(first: u8, text: &mut S) -> Option<Group> {
+    let mut hex: u16 = 0;
+    let mut digits = 0;
+    let mut class = CLASSES[usize::from(first)];
+    while class <= 0xf {
         if digits == 4 {
             return None;
         }
-        value = (value << 4) | u16::from(digit);
+        hex = (hex << 4) | u16::from(class);
         digits += 1;
+        class = CLASSES[usize::from(text.next_byte())];
     }
-    Some((value, digits, text.get(digits..).unwrap_or_default()))
+    Some(Group {
+        hex,
+        digits,
+        next_class: class,
+    })
 }
 
-/// Each byte's value as a hex digit, or 0xff.
-const HEX_VALUES: [u8; 256] = {
-    let mut table = [0xffu8; 256];
+/// The class of NUL: the end of the text.
+const END: u8 = 0x40;
+const COLON: u8 = 0x41;
+const DOT: u8 = 0x42;
+const OTHER: u8 = 0x43;
+
+/// Each byte's class: its value as a hex digit (0..=15), `COLON`, `DOT`, `END` (NUL) or `OTHER`.
+const CLASSES: [u8; 256] = {
+    let mut table = [OTHER; 256];
     let mut byte = 0;
     while byte < 256 {
         let b = byte as u8;
@@ -118,7 +147,10 @@ const HEX_VALUES: [u8; 256] = {
             b'0'..=b'9' => b - b'0',
             b'a'..=b'f' => b - b'a' + 10,
             b'A'..=b'F' => b - b'A' + 10,
-            _ => 0xff,
+            b':' => COLON,
+            b'.' => DOT,
+            0 => END,
+            _ => OTHER,
         };
         byte += 1;
     }
