@@ -56,6 +56,7 @@ check-header: lib
 	  git diff --exit-code -- include/netlibc.h || { echo "include/netlibc.h is stale: commit it"; exit 1; }; fi
 	$(CC) -O0 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
+	$(CC) -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
 	@echo "check-header: header is current and matches glibc's prototypes at -O0 and -O2"
 
 cargo-test:
