@@ -35,6 +35,10 @@ $(BUILD)/linked/%: c_tests/%.c c_tests/common.h | lib
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -include netlibc.h -o $@ $< -L$(LIBDIR) -lnetlibc -Wl,-rpath,$(LIBDIR)
 
+# Tests of GNU extensions (accept4, sendmmsg, recvmmsg) need _GNU_SOURCE before any header, and
+# `-include netlibc.h` comes first, so it is set on the command line.
+$(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURCE
+
 demo: all
 	@scripts/demo.sh
 
