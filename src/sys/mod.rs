@@ -4,6 +4,7 @@
 //! libc function that netlibc itself exports (under `LD_PRELOAD` that would be ourselves).
 
 pub mod errno;
+pub mod lock;
 pub mod syscall;
 
 pub use errno::{get_errno, set_errno, set_h_errno, Errno};
