@@ -4,6 +4,7 @@
 //! libc function that netlibc itself exports (under `LD_PRELOAD` that would be ourselves).
 
 pub mod errno;
+pub mod lock;
 pub mod socket;
 pub mod syscall;
 
