@@ -69,6 +69,12 @@ ssize_t recv(int fd, void *buf, size_t len, int flags);
 // `recvfrom(fd, buf, len, flags, addr, addr_len)` — receives bytes and the sender's address.
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addr_len);
 
+// `__recv_chk(fd, buf, len, buf_size, flags)` — `recv` as `_FORTIFY_SOURCE` builds call it when
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buf_size, int flags);
+
+// `__recvfrom_chk(fd, buf, len, buf_size, flags, addr, addr_len)` — `recvfrom` as
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buf_size, int flags, struct sockaddr *addr, socklen_t *addr_len);
+
 // `recvmsg(fd, msg, flags)` — receives a message scattered into `msg`'s buffers, with ancillary data.
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 

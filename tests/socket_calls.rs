@@ -762,3 +762,57 @@ fn bad_pointers_fail_with_efault_like_glibc() {
         close(b);
     }
 }
+
+type RecvChkFn = unsafe extern "C" fn(c_int, *mut c_void, usize, usize, c_int) -> ssize_t;
+type RecvfromChkFn = unsafe extern "C" fn(
+    c_int,
+    *mut c_void,
+    usize,
+    usize,
+    c_int,
+    *mut sockaddr,
+    *mut socklen_t,
+) -> ssize_t;
+
+#[test]
+fn fortified_receives_work_and_fail_like_glibc() {
+    let [a, b] = unix_pair(libc::SOCK_DGRAM);
+    send_all(a, b"fortified", 0);
+    let mut buf = [0u8; 16];
+    let out = buf.as_mut_ptr().cast();
+    // SAFETY: `buf` is writable for 16 bytes, which the call is told.
+    assert_eq!(
+        ok(|| unsafe { net::__recv_chk(b, out, 16, 16, 0) } as i64),
+        9
+    );
+    assert_eq!(&buf[..9], b"fortified");
+    send_all(a, b"again", 0);
+    // SAFETY: as above; no address.
+    let got =
+        ok(|| unsafe { net::__recvfrom_chk(b, out, 16, 16, 0, null_mut(), null_mut()) } as i64);
+    assert_eq!(&buf[..got as usize], b"again");
+    same_failure!(libc::EBADF, __recv_chk as RecvChkFn, -1, out, 16, 16, 0);
+    same_failure!(
+        libc::EAGAIN,
+        __recv_chk as RecvChkFn,
+        b,
+        out,
+        16,
+        16,
+        libc::MSG_DONTWAIT
+    );
+    let (no_addr, no_len) = (null_mut(), null_mut());
+    same_failure!(
+        libc::EAGAIN,
+        __recvfrom_chk as RecvfromChkFn,
+        b,
+        out,
+        16,
+        16,
+        libc::MSG_DONTWAIT,
+        no_addr,
+        no_len
+    );
+    close(a);
+    close(b);
+}

@@ -3,7 +3,9 @@
 //! Each function is one system call through [`crate::sys::socket`] with its arguments untouched, as
 //! glibc's are: the kernel validates lengths and pointers. On failure errno is set and -1 returned; on
 //! success errno is left alone. `send` and `recv` are `sendto` and `recvfrom` without an address, as in
-//! glibc; `sockatmark` is the `SIOCATMARK` ioctl.
+//! glibc; `sockatmark` is the `SIOCATMARK` ioctl. `__recv_chk` and `__recvfrom_chk`, which
+//! `_FORTIFY_SOURCE` builds (Debian's packages among them) call instead of `recv` / `recvfrom`, are here
+//! too, so that such binaries reach netlibc under `LD_PRELOAD`.
 //!
 //! Differences from glibc, for every function here: none is a pthread cancellation point (glibc's
 //! blocking ones are); see docs/deviations.md.
@@ -264,6 +266,67 @@ pub unsafe extern "C" fn recvfrom(
     addr_len: *mut socklen_t,
 ) -> ssize_t {
     // SAFETY: the kernel writes within the buffers and lengths the caller vouches for.
+    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) })
+}
+
+extern "C" {
+    /// glibc's report of a detected buffer overflow: prints "*** buffer overflow detected ***" and
+    /// aborts. Not part of the API netlibc replaces.
+    fn __chk_fail() -> !;
+}
+
+/// `__recv_chk(fd, buf, len, buf_size, flags)` — `recv` as `_FORTIFY_SOURCE` builds call it when
+/// `buf`'s size is known: a `len` beyond `buf_size` is a buffer overflow and aborts, like glibc.
+///
+/// Differences from glibc: not a cancellation point.
+///
+/// # References
+/// - [LSB](https://refspecs.linuxbase.org/LSB_5.0.0/LSB-Core-generic/LSB-Core-generic/libc---recv-chk-1.html)
+///
+/// # Safety
+/// As for [`recv`].
+#[no_mangle]
+pub unsafe extern "C" fn __recv_chk(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    buf_size: size_t,
+    flags: c_int,
+) -> ssize_t {
+    if len > buf_size {
+        // SAFETY: glibc's __chk_fail takes no arguments and does not return.
+        unsafe { __chk_fail() }
+    }
+    let no_addr = core::ptr::null_mut();
+    // SAFETY: as in `recv`; `len` fits the buffer.
+    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, no_addr, core::ptr::null_mut()) })
+}
+
+/// `__recvfrom_chk(fd, buf, len, buf_size, flags, addr, addr_len)` — `recvfrom` as
+/// `_FORTIFY_SOURCE` builds call it: a `len` beyond `buf_size` aborts, like glibc.
+///
+/// Differences from glibc: not a cancellation point.
+///
+/// # References
+/// - [LSB](https://refspecs.linuxbase.org/LSB_5.0.0/LSB-Core-generic/LSB-Core-generic/libc---recvfrom-chk-1.html)
+///
+/// # Safety
+/// As for [`recvfrom`].
+#[no_mangle]
+pub unsafe extern "C" fn __recvfrom_chk(
+    fd: c_int,
+    buf: *mut c_void,
+    len: size_t,
+    buf_size: size_t,
+    flags: c_int,
+    addr: *mut sockaddr,
+    addr_len: *mut socklen_t,
+) -> ssize_t {
+    if len > buf_size {
+        // SAFETY: glibc's __chk_fail takes no arguments and does not return.
+        unsafe { __chk_fail() }
+    }
+    // SAFETY: as in `recvfrom`; `len` fits the buffer.
     size_result(unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) })
 }
 
