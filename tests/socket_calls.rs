@@ -816,3 +816,44 @@ fn fortified_receives_work_and_fail_like_glibc() {
     close(a);
     close(b);
 }
+
+/// The thread body of the cancellation test: one blocking `recv`, then no cancellation point at all.
+extern "C" fn receive_one_byte(fd: *mut c_void) -> *mut c_void {
+    let mut byte = 0u8;
+    // SAFETY: `byte` is writable for one byte.
+    let got = unsafe { net::recv(fd as usize as c_int, (&mut byte as *mut u8).cast(), 1, 0) };
+    (got as usize + 1) as *mut c_void
+}
+
+/// docs/deviations.md: netlibc's blocking calls are not cancellation points. A thread blocked in
+/// `recv` is not cancelled by a deferred `pthread_cancel`; it returns when data arrives. (glibc's
+/// would be cancelled at once; that side cannot be shown here, as glibc's cancellation would unwind
+/// through this Rust thread body.)
+#[test]
+fn blocked_recv_is_not_a_cancellation_point() {
+    let [a, b] = unix_pair(libc::SOCK_STREAM);
+    let mut thread: libc::pthread_t = 0;
+    // SAFETY: the thread body takes its argument as a descriptor number and touches nothing else.
+    let created = unsafe {
+        libc::pthread_create(
+            &mut thread,
+            null(),
+            receive_one_byte,
+            b as usize as *mut c_void,
+        )
+    };
+    assert_eq!(created, 0);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    // SAFETY: `thread` is running and joinable.
+    assert_eq!(unsafe { libc::pthread_cancel(thread) }, 0);
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    send_all(a, b"!", 0);
+    let mut result = null_mut();
+    // SAFETY: `thread` is joinable and joined once.
+    assert_eq!(unsafe { libc::pthread_join(thread, &mut result) }, 0);
+    // PTHREAD_CANCELED is ((void *) -1) in glibc.
+    assert_ne!(result as isize, -1, "recv was cancelled");
+    assert_eq!(result as usize, 2, "recv returned its byte");
+    close(a);
+    close(b);
+}
