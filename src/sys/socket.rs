@@ -20,7 +20,7 @@ const SIOCATMARK: usize = 0x8905;
 
 /// An `int` argument as the kernel receives it: sign-extended to a register, as glibc passes it.
 #[inline(always)]
-fn int(value: c_int) -> usize {
+fn int_arg(value: c_int) -> usize {
     value as isize as usize
 }
 
@@ -41,7 +41,14 @@ pub fn socket(domain: c_int, socket_type: c_int, protocol: c_int) -> Result<usiz
     unsafe {
         call(
             libc::SYS_socket,
-            [int(domain), int(socket_type), int(protocol), 0, 0, 0],
+            [
+                int_arg(domain),
+                int_arg(socket_type),
+                int_arg(protocol),
+                0,
+                0,
+                0,
+            ],
         )
     }
 }
@@ -57,9 +64,9 @@ pub unsafe fn socketpair(
     fds: *mut c_int,
 ) -> Result<usize, Errno> {
     let args = [
-        int(domain),
-        int(socket_type),
-        int(protocol),
+        int_arg(domain),
+        int_arg(socket_type),
+        int_arg(protocol),
         fds as usize,
         0,
         0,
@@ -77,7 +84,7 @@ pub unsafe fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> Result<u
     unsafe {
         call(
             libc::SYS_bind,
-            [int(fd), addr as usize, len as usize, 0, 0, 0],
+            [int_arg(fd), addr as usize, len as usize, 0, 0, 0],
         )
     }
 }
@@ -85,7 +92,12 @@ pub unsafe fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> Result<u
 /// `listen(fd, backlog)`: marks the socket as accepting connections.
 pub fn listen(fd: c_int, backlog: c_int) -> Result<usize, Errno> {
     // SAFETY: no pointers are involved.
-    unsafe { call(libc::SYS_listen, [int(fd), int(backlog), 0, 0, 0, 0]) }
+    unsafe {
+        call(
+            libc::SYS_listen,
+            [int_arg(fd), int_arg(backlog), 0, 0, 0, 0],
+        )
+    }
 }
 
 /// `accept(fd, addr, len)`: the next connection's file descriptor, its peer address in `addr`.
@@ -98,7 +110,7 @@ pub unsafe fn accept(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> Res
     unsafe {
         call(
             libc::SYS_accept,
-            [int(fd), addr as usize, len as usize, 0, 0, 0],
+            [int_arg(fd), addr as usize, len as usize, 0, 0, 0],
         )
     }
 }
@@ -113,7 +125,14 @@ pub unsafe fn accept4(
     len: *mut socklen_t,
     flags: c_int,
 ) -> Result<usize, Errno> {
-    let args = [int(fd), addr as usize, len as usize, int(flags), 0, 0];
+    let args = [
+        int_arg(fd),
+        addr as usize,
+        len as usize,
+        int_arg(flags),
+        0,
+        0,
+    ];
     // SAFETY: the caller vouches for `addr` and `len`.
     unsafe { call(libc::SYS_accept4, args) }
 }
@@ -127,7 +146,7 @@ pub unsafe fn connect(fd: c_int, addr: *const sockaddr, len: socklen_t) -> Resul
     unsafe {
         call(
             libc::SYS_connect,
-            [int(fd), addr as usize, len as usize, 0, 0, 0],
+            [int_arg(fd), addr as usize, len as usize, 0, 0, 0],
         )
     }
 }
@@ -145,10 +164,10 @@ pub unsafe fn sendto(
     addr_len: socklen_t,
 ) -> Result<usize, Errno> {
     let args = [
-        int(fd),
+        int_arg(fd),
         buf as usize,
         len,
-        int(flags),
+        int_arg(flags),
         addr as usize,
         addr_len as usize,
     ];
@@ -169,10 +188,10 @@ pub unsafe fn recvfrom(
     addr_len: *mut socklen_t,
 ) -> Result<usize, Errno> {
     let args = [
-        int(fd),
+        int_arg(fd),
         buf as usize,
         len,
-        int(flags),
+        int_arg(flags),
         addr as usize,
         addr_len as usize,
     ];
@@ -189,7 +208,7 @@ pub unsafe fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> Result<usi
     unsafe {
         call(
             libc::SYS_sendmsg,
-            [int(fd), msg as usize, int(flags), 0, 0, 0],
+            [int_arg(fd), msg as usize, int_arg(flags), 0, 0, 0],
         )
     }
 }
@@ -203,7 +222,7 @@ pub unsafe fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> Result<usize
     unsafe {
         call(
             libc::SYS_recvmsg,
-            [int(fd), msg as usize, int(flags), 0, 0, 0],
+            [int_arg(fd), msg as usize, int_arg(flags), 0, 0, 0],
         )
     }
 }
@@ -218,7 +237,14 @@ pub unsafe fn sendmmsg(
     count: c_uint,
     flags: c_int,
 ) -> Result<usize, Errno> {
-    let args = [int(fd), messages as usize, count as usize, int(flags), 0, 0];
+    let args = [
+        int_arg(fd),
+        messages as usize,
+        count as usize,
+        int_arg(flags),
+        0,
+        0,
+    ];
     // SAFETY: the caller vouches for `messages`.
     unsafe { call(libc::SYS_sendmmsg, args) }
 }
@@ -236,10 +262,10 @@ pub unsafe fn recvmmsg(
     timeout: *mut timespec,
 ) -> Result<usize, Errno> {
     let args = [
-        int(fd),
+        int_arg(fd),
         messages as usize,
         count as usize,
-        int(flags),
+        int_arg(flags),
         timeout as usize,
         0,
     ];
@@ -250,7 +276,7 @@ pub unsafe fn recvmmsg(
 /// `shutdown(fd, how)`: shuts down reading (`SHUT_RD`), writing (`SHUT_WR`) or both (`SHUT_RDWR`).
 pub fn shutdown(fd: c_int, how: c_int) -> Result<usize, Errno> {
     // SAFETY: no pointers are involved.
-    unsafe { call(libc::SYS_shutdown, [int(fd), int(how), 0, 0, 0, 0]) }
+    unsafe { call(libc::SYS_shutdown, [int_arg(fd), int_arg(how), 0, 0, 0, 0]) }
 }
 
 /// `getsockname(fd, addr, len)`: the socket's local address.
@@ -266,7 +292,7 @@ pub unsafe fn getsockname(
     unsafe {
         call(
             libc::SYS_getsockname,
-            [int(fd), addr as usize, len as usize, 0, 0, 0],
+            [int_arg(fd), addr as usize, len as usize, 0, 0, 0],
         )
     }
 }
@@ -284,7 +310,7 @@ pub unsafe fn getpeername(
     unsafe {
         call(
             libc::SYS_getpeername,
-            [int(fd), addr as usize, len as usize, 0, 0, 0],
+            [int_arg(fd), addr as usize, len as usize, 0, 0, 0],
         )
     }
 }
@@ -301,9 +327,9 @@ pub unsafe fn setsockopt(
     len: socklen_t,
 ) -> Result<usize, Errno> {
     let args = [
-        int(fd),
-        int(level),
-        int(name),
+        int_arg(fd),
+        int_arg(level),
+        int_arg(name),
         value as usize,
         len as usize,
         0,
@@ -324,9 +350,9 @@ pub unsafe fn getsockopt(
     len: *mut socklen_t,
 ) -> Result<usize, Errno> {
     let args = [
-        int(fd),
-        int(level),
-        int(name),
+        int_arg(fd),
+        int_arg(level),
+        int_arg(name),
         value as usize,
         len as usize,
         0,
@@ -340,7 +366,7 @@ pub fn sockatmark(fd: c_int) -> Result<c_int, Errno> {
     let mut at_mark: c_int = 0;
     let out = &mut at_mark as *mut c_int as usize;
     // SAFETY: SIOCATMARK writes one int, to `at_mark`, which lives across the call.
-    unsafe { call(libc::SYS_ioctl, [int(fd), SIOCATMARK, out, 0, 0, 0]) }?;
+    unsafe { call(libc::SYS_ioctl, [int_arg(fd), SIOCATMARK, out, 0, 0, 0]) }?;
     Ok(at_mark)
 }
 
