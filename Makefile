@@ -14,7 +14,7 @@ GLIBC_BINS := $(addprefix $(BUILD)/glibc/,$(C_NAMES))
 LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
-.PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header c-tests bench \
+.PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
         fuzz install clean
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
@@ -42,7 +42,7 @@ $(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURC
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header cargo-test c-tests
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -87,3 +87,6 @@ install: lib
 clean:
 	cargo clean
 	rm -rf $(BUILD)
+
+check-install: lib
+	scripts/check-install.sh
