@@ -30,6 +30,33 @@ uint32_t (ntohl)(uint32_t netlong);
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
 
+// `inet_pton(af, src, dst)` — converts IPv4 or IPv6 address text to binary (network byte order).
+int inet_pton(int af, const char *src, void *dst);
+
+// `inet_ntop(af, src, dst, size)` — converts a binary IPv4 or IPv6 address to text.
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+
+// `inet_aton(cp, inp)` — converts IPv4 text in any of the numbers-and-dots forms to binary.
+int inet_aton(const char *cp, struct in_addr *inp);
+
+// `inet_addr(cp)` — converts IPv4 text (as `inet_aton` reads it) to binary in network byte order.
+in_addr_t inet_addr(const char *cp);
+
+// `inet_network(cp)` — converts a network number in numbers-and-dots text to a host-order value.
+in_addr_t inet_network(const char *cp);
+
+// `inet_ntoa(in)` — converts a binary IPv4 address to dotted-quad text in a per-thread buffer.
+char *inet_ntoa(struct in_addr in);
+
+// `inet_makeaddr(net, host)` — joins a class A, B or C network number and a host number.
+struct in_addr inet_makeaddr(in_addr_t net, in_addr_t host);
+
+// `inet_lnaof(in)` — the host part of an address under its class (A, B or C), in host byte order.
+in_addr_t inet_lnaof(struct in_addr in);
+
+// `inet_netof(in)` — the network part of an address under its class (A, B or C), in host byte order.
+in_addr_t inet_netof(struct in_addr in);
+
 // `socket(domain, type, protocol)` — creates a communication endpoint and returns its descriptor.
 int socket(int domain, int socket_type, int protocol);
 
