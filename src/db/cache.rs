@@ -12,12 +12,12 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The lock of the global caches. It is held only to clone or swap an `Arc`, never across I/O.
+/// The lock of the global caches (and of the enumeration positions). It is held only to clone or swap an `Arc`, never across I/O.
 // The project's fork-safe mutex (crate::sys::lock::ForkSafeMutex) replaces this when it lands; it has
 // the same `const fn new` and `lock()` returning a guard, so only this line and `guard` change.
 pub type Lock<T> = std::sync::Mutex<T>;
 
-fn guard<T>(lock: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
+pub fn guard<T>(lock: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
     lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
