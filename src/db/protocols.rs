@@ -1,7 +1,7 @@
 //! The protocols database (`/etc/protocols`, or `NETLIBC_PROTOCOLS`): `name number aliases…`.
 //!
-//! Parsed as glibc's `files-proto.c`: the number is read with `strtoul(…, 10)`, capped at
-//! `0xffffffff` and stored in an `int`; it must be followed by a blank or the end of the line. Names
+//! Parsed as glibc's `files-proto.c`: the number is read with `strtoul(…, 10)`, a line whose value
+//! exceeds 32 bits (so a negative one) is skipped, and it is stored in an `int`; it must be followed by a blank or the end of the line. Names
 //! and aliases are matched case-sensitively (`TCP` works because it is listed as an alias).
 
 use std::collections::HashMap;
@@ -29,10 +29,11 @@ impl AsRef<Record> for Protocol {
 /// the line is not valid.
 pub fn int_field(line: &mut Line, base: u32) -> Option<u32> {
     let (value, end) = line.strtoul(base);
-    if end == line.pos {
+    // glibc 2.36 rejects a value above 32 bits (so also any negative one but -0).
+    if end == line.pos || value > 0xffff_ffff {
         return None;
     }
-    let value = value.min(0xffff_ffff) as u32;
+    let value = value as u32;
     line.pos = end;
     if is_space(line.current()) {
         while is_space(line.current()) {
@@ -118,28 +119,32 @@ mod tests {
 
     #[test]
     fn parses_and_looks_up_like_glibc() {
-        let file = ProtocolsFile::parse(
-            b"ip 0 IP\ntcp\t6\tTCP # c\nbad 7x\nneg -1 NEG\nbig 99999999999 B\ntcp 60 dup\n",
-        );
+        let content = b"ip 0 IP\ntcp\t6\tTCP # c\nbad 7x\nneg -1 NEG\nbig 99999999999 B\nmax 4294967295\nzero -0\ntcp 60 dup\n";
+        let file = ProtocolsFile::parse(content);
         let got: Vec<_> = file
             .table
             .entries
             .iter()
             .map(|p| (p.name().to_vec(), p.number))
             .collect();
+        let expected: Vec<(&[u8], i32)> = vec![
+            (b"ip", 0),
+            (b"tcp", 6),
+            (b"max", -1),
+            (b"zero", 0),
+            (b"tcp", 60),
+        ];
         assert_eq!(
             got,
-            vec![
-                (b"ip".to_vec(), 0),
-                (b"tcp".to_vec(), 6),
-                (b"neg".to_vec(), -1),
-                (b"big".to_vec(), -1),
-                (b"tcp".to_vec(), 60)
-            ]
+            expected
+                .into_iter()
+                .map(|(n, v)| (n.to_vec(), v))
+                .collect::<Vec<_>>()
         );
         assert_eq!(file.by_name(b"TCP"), Some(1));
         assert_eq!(file.by_name(b"tcp"), Some(1));
         assert_eq!(file.by_name(b"Tcp"), None);
+        assert_eq!(file.by_name(b"NEG"), None);
         assert_eq!(file.by_number(-1), Some(2));
         assert_eq!(file.by_number(60), Some(4));
         assert_eq!(file.by_name(b"dup"), Some(4));

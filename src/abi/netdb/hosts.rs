@@ -40,8 +40,11 @@ struct ThreadResult {
     buffer: ThreadBuffer,
 }
 
-thread_local! {
-    static RESULT: RefCell<Box<ThreadResult>> = RefCell::new(Box::new(ThreadResult {
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
         entry: hostent {
             h_name: core::ptr::null_mut(),
             h_aliases: core::ptr::null_mut(),
@@ -50,7 +53,14 @@ thread_local! {
             h_addr_list: core::ptr::null_mut(),
         },
         buffer: ThreadBuffer::default(),
-    }));
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NAME2: RefCell<Box<ThreadResult>> = new_result();
+    static BY_ADDR: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
 }
 
 fn set_if(h_errnop: *mut c_int, value: c_int) {
@@ -362,10 +372,10 @@ pub unsafe extern "C" fn gethostbyname_r(
 
 /// The non-`_r` name lookups: a numeric name is answered without touching errno; otherwise the `_r`
 /// lookup runs on the thread's growing buffer and a non-zero h_errno it reports goes to h_errno.
-fn by_name_static(name: *const c_char, family: c_int) -> *mut hostent {
+fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int) -> *mut hostent {
     // SAFETY: C string per the caller of the exported function.
     let bytes = unsafe { c_bytes(name).unwrap_or_default() };
-    RESULT.with(|cell| {
+    slot.with(|cell| {
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
@@ -422,7 +432,7 @@ fn by_name_static(name: *const c_char, family: c_int) -> *mut hostent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
-    by_name_static(name, libc::AF_INET)
+    by_name_static(&BY_NAME, name, libc::AF_INET)
 }
 
 /// `gethostbyname2(name, af)` — looks a host up by name in family `af`.
@@ -436,7 +446,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
-    by_name_static(name, af)
+    by_name_static(&BY_NAME2, name, af)
 }
 
 /// `gethostbyaddr_r(addr, len, type, result_buf, buf, buflen, result, h_errnop)` — looks a host up by
@@ -475,7 +485,8 @@ pub unsafe extern "C" fn gethostbyaddr_r(
         set_if(h_errnop, HOST_NOT_FOUND);
         return fail(libc::ENOENT);
     };
-    let view = View::of(r#type, address.len() == 16);
+    // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
+    let view = View::of(r#type, false);
     let found = file.by_address(address, view);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -511,7 +522,7 @@ pub unsafe extern "C" fn gethostbyaddr(
     len: libc::socklen_t,
     r#type: c_int,
 ) -> *mut hostent {
-    RESULT.with(|cell| {
+    BY_ADDR.with(|cell| {
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
@@ -636,7 +647,7 @@ pub unsafe extern "C" fn gethostent_r(
 #[no_mangle]
 pub extern "C" fn gethostent() -> *mut hostent {
     keeping_errno(|| {
-        let entry = RESULT.with(|cell| {
+        let entry = ENTRY.with(|cell| {
             let Ok(mut state) = cell.try_borrow_mut() else {
                 return core::ptr::null_mut();
             };

@@ -30,11 +30,25 @@ struct ThreadResult {
     buffer: ThreadBuffer,
 }
 
-thread_local! {
-    static RESULT: RefCell<Box<ThreadResult>> = RefCell::new(Box::new(ThreadResult {
-        entry: netent { n_name: core::ptr::null_mut(), n_aliases: core::ptr::null_mut(), n_addrtype: 0, n_net: 0 },
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: netent {
+            n_name: core::ptr::null_mut(),
+            n_aliases: core::ptr::null_mut(),
+            n_addrtype: 0,
+            n_net: 0,
+        },
         buffer: ThreadBuffer::default(),
-    }));
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_ADDR: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
 }
 
 fn write_entry(file: &NetworksFile, index: usize, out: &mut netent, buffer: &mut CBuffer) {
@@ -94,9 +108,10 @@ unsafe fn lookup_r(
 
 /// Runs a `_r` function on the thread's buffer; a non-zero h_errno it reports goes to h_errno.
 fn lookup_static(
+    slot: &'static ThreadSlot,
     call: impl Fn(*mut netent, *mut c_char, usize, *mut *mut netent, *mut c_int) -> c_int,
 ) -> *mut netent {
-    RESULT.with(|cell| {
+    slot.with(|cell| {
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
@@ -184,7 +199,7 @@ pub unsafe extern "C" fn getnetbyaddr_r(
 #[no_mangle]
 pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
-    lookup_static(|entry, buf, len, result, h| unsafe {
+    lookup_static(&BY_NAME, |entry, buf, len, result, h| unsafe {
         getnetbyname_r(name, entry, buf, len, result, h)
     })
 }
@@ -199,7 +214,7 @@ pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
 #[no_mangle]
 pub extern "C" fn getnetbyaddr(net: u32, r#type: c_int) -> *mut netent {
     // SAFETY: the pointers come from `lookup_static`.
-    lookup_static(|entry, buf, len, result, h| unsafe {
+    lookup_static(&BY_ADDR, |entry, buf, len, result, h| unsafe {
         getnetbyaddr_r(net, r#type, entry, buf, len, result, h)
     })
 }
@@ -297,7 +312,7 @@ pub unsafe extern "C" fn getnetent_r(
 #[no_mangle]
 pub extern "C" fn getnetent() -> *mut netent {
     keeping_errno(|| {
-        let entry = RESULT.with(|cell| {
+        let entry = ENTRY.with(|cell| {
             let Ok(mut state) = cell.try_borrow_mut() else {
                 return core::ptr::null_mut();
             };

@@ -27,11 +27,24 @@ struct ThreadResult {
     buffer: ThreadBuffer,
 }
 
-thread_local! {
-    static RESULT: RefCell<Box<ThreadResult>> = RefCell::new(Box::new(ThreadResult {
-        entry: protoent { p_name: core::ptr::null_mut(), p_aliases: core::ptr::null_mut(), p_proto: 0 },
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: protoent {
+            p_name: core::ptr::null_mut(),
+            p_aliases: core::ptr::null_mut(),
+            p_proto: 0,
+        },
         buffer: ThreadBuffer::default(),
-    }));
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NUMBER: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
 }
 
 /// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
@@ -80,9 +93,10 @@ unsafe fn lookup_r(
 
 /// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
 fn lookup_static(
+    slot: &'static ThreadSlot,
     call: impl Fn(*mut protoent, *mut c_char, usize, *mut *mut protoent) -> c_int,
 ) -> *mut protoent {
-    RESULT.with(|cell| {
+    slot.with(|cell| {
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
@@ -160,7 +174,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
 #[no_mangle]
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
-    lookup_static(|entry, buf, len, result| unsafe {
+    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
         getprotobyname_r(name, entry, buf, len, result)
     })
 }
@@ -175,7 +189,7 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
 #[no_mangle]
 pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
     // SAFETY: the pointers come from `lookup_static`.
-    lookup_static(|entry, buf, len, result| unsafe {
+    lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
         getprotobynumber_r(proto, entry, buf, len, result)
     })
 }
@@ -273,6 +287,8 @@ pub unsafe extern "C" fn getprotoent_r(
 pub extern "C" fn getprotoent() -> *mut protoent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
-        lookup_static(|entry, buf, len, result| unsafe { getprotoent_r(entry, buf, len, result) })
+        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+            getprotoent_r(entry, buf, len, result)
+        })
     })
 }

@@ -27,11 +27,25 @@ struct ThreadResult {
     buffer: ThreadBuffer,
 }
 
-thread_local! {
-    static RESULT: RefCell<Box<ThreadResult>> = RefCell::new(Box::new(ThreadResult {
-        entry: servent { s_name: core::ptr::null_mut(), s_aliases: core::ptr::null_mut(), s_port: 0, s_proto: core::ptr::null_mut() },
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: servent {
+            s_name: core::ptr::null_mut(),
+            s_aliases: core::ptr::null_mut(),
+            s_port: 0,
+            s_proto: core::ptr::null_mut(),
+        },
         buffer: ThreadBuffer::default(),
-    }));
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_PORT: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
 }
 
 /// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
@@ -81,9 +95,10 @@ unsafe fn lookup_r(
 
 /// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
 fn lookup_static(
+    slot: &'static ThreadSlot,
     call: impl Fn(*mut servent, *mut c_char, usize, *mut *mut servent) -> c_int,
 ) -> *mut servent {
-    RESULT.with(|cell| {
+    slot.with(|cell| {
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
@@ -174,7 +189,7 @@ pub unsafe extern "C" fn getservbyport_r(
 #[no_mangle]
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
     // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
-    lookup_static(|entry, buf, len, result| unsafe {
+    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
         getservbyname_r(name, proto, entry, buf, len, result)
     })
 }
@@ -192,7 +207,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
     // SAFETY: as in `getservbyname`.
-    lookup_static(|entry, buf, len, result| unsafe {
+    lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
         getservbyport_r(port, proto, entry, buf, len, result)
     })
 }
@@ -290,6 +305,8 @@ pub unsafe extern "C" fn getservent_r(
 pub extern "C" fn getservent() -> *mut servent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
-        lookup_static(|entry, buf, len, result| unsafe { getservent_r(entry, buf, len, result) })
+        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+            getservent_r(entry, buf, len, result)
+        })
     })
 }
