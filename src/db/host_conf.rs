@@ -1,9 +1,12 @@
 //! `/etc/host.conf` (or `NETLIBC_HOST_CONF`, or glibc's `RESOLV_HOST_CONF`): only `multi` changes what
 //! the files lookups return; `RESOLV_MULTI` overrides it as in glibc's `res_hconf.c`.
 //!
-//! glibc reads the file once per process; netlibc re-reads it when it changes, like the databases.
+//! glibc reads the file once per process, and so does netlibc (once per path: a test that points
+//! `NETLIBC_HOST_CONF` elsewhere gets the new file); `RESOLV_MULTI` is read on every call.
 
-use super::cache::{FileCache, Lock};
+use std::ffi::OsString;
+
+use super::cache::{database_path, guard, Lock};
 use super::text::is_space;
 
 /// The settings of host.conf that the files databases use.
@@ -42,23 +45,33 @@ impl HostConf {
     }
 }
 
-static HOST_CONF: FileCache<HostConf> =
-    FileCache::new("NETLIBC_HOST_CONF", "/etc/host.conf", HostConf::parse);
-static RESOLV_HOST_CONF: FileCache<HostConf> =
-    FileCache::new("RESOLV_HOST_CONF", "/etc/host.conf", HostConf::parse);
-// Keeps the lint about unused locks quiet when the lock type changes.
-#[allow(dead_code)]
-type _Lock = Lock<()>;
+/// The parsed file and the path it came from.
+static HOST_CONF: Lock<Option<(OsString, HostConf)>> = Lock::new(None);
+
+/// The host.conf file, read once per path.
+fn file_settings() -> HostConf {
+    let from_netlibc = std::env::var_os("NETLIBC_HOST_CONF").is_some_and(|v| !v.is_empty());
+    let variable = if from_netlibc {
+        "NETLIBC_HOST_CONF"
+    } else {
+        "RESOLV_HOST_CONF"
+    };
+    let path = database_path(variable, "/etc/host.conf").into_os_string();
+    if let Some((read_path, conf)) = guard(&HOST_CONF).as_ref() {
+        if *read_path == path {
+            return *conf;
+        }
+    }
+    let conf = std::fs::read(&path)
+        .map(|content| HostConf::parse(&content))
+        .unwrap_or_default();
+    *guard(&HOST_CONF) = Some((path, conf));
+    conf
+}
 
 /// The host.conf settings now in force, with `RESOLV_MULTI` applied.
 pub fn host_conf() -> HostConf {
-    let from_netlibc = std::env::var_os("NETLIBC_HOST_CONF").is_some_and(|v| !v.is_empty());
-    let cache = if from_netlibc {
-        &HOST_CONF
-    } else {
-        &RESOLV_HOST_CONF
-    };
-    let mut conf = cache.get().map(|conf| *conf).unwrap_or_default();
+    let mut conf = file_settings();
     if let Some(value) = std::env::var_os("RESOLV_MULTI") {
         apply_bool(
             std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()),

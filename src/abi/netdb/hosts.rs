@@ -470,6 +470,26 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { gethostbyaddr_r_impl(addr, len, r#type, result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `gethostbyaddr_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `gethostbyaddr_r`.
+#[allow(clippy::too_many_arguments)] // glibc's prototype
+unsafe fn gethostbyaddr_r_impl(
+    addr: *const c_void,
+    len: libc::socklen_t,
+    r#type: c_int,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
     set_result(result, core::ptr::null_mut());
     let address: &[u8] = if addr.is_null() {
         &[]
@@ -531,7 +551,7 @@ pub unsafe extern "C" fn gethostbyaddr(
         let mut h_errno: c_int = 0;
         // SAFETY: `addr` per the caller; the thread's own result and buffer.
         buffer.fill_growing(|buf, size| unsafe {
-            gethostbyaddr_r(
+            gethostbyaddr_r_impl(
                 addr,
                 len,
                 r#type,
@@ -597,6 +617,22 @@ pub unsafe extern "C" fn gethostent_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { gethostent_r_impl(result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `gethostent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `gethostent_r`.
+unsafe fn gethostent_r_impl(
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
     let _ = h_errnop;
     set_result(result, core::ptr::null_mut());
     let mut state = guard(&ENUMERATION);
@@ -655,7 +691,7 @@ pub extern "C" fn gethostent() -> *mut hostent {
             let mut result: *mut hostent = core::ptr::null_mut();
             // SAFETY: the thread's own result and buffer.
             buffer.fill_growing(|buf, len| unsafe {
-                gethostent_r(entry, buf, len, &mut result, core::ptr::null_mut())
+                gethostent_r_impl(entry, buf, len, &mut result, core::ptr::null_mut())
             });
             result
         });

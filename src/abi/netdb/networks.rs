@@ -145,6 +145,23 @@ pub unsafe extern "C" fn getnetbyname_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getnetbyname_r_impl(name, result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `getnetbyname_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getnetbyname_r`.
+unsafe fn getnetbyname_r_impl(
+    name: *const c_char,
+    result_buf: *mut netent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut netent,
+    h_errnop: *mut c_int,
+) -> c_int {
     // SAFETY: C string per the caller.
     let name = unsafe { c_bytes(name).unwrap_or_default() };
     // SAFETY: pointers per the caller.
@@ -180,6 +197,24 @@ pub unsafe extern "C" fn getnetbyaddr_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getnetbyaddr_r_impl(net, r#type, result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `getnetbyaddr_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getnetbyaddr_r`.
+unsafe fn getnetbyaddr_r_impl(
+    net: u32,
+    r#type: c_int,
+    result_buf: *mut netent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut netent,
+    h_errnop: *mut c_int,
+) -> c_int {
     let family_matches = r#type == libc::AF_UNSPEC || r#type == libc::AF_INET;
     let find = |file: &NetworksFile| file.by_number(net).filter(|_| family_matches);
     // SAFETY: pointers per the caller.
@@ -200,7 +235,7 @@ pub unsafe extern "C" fn getnetbyaddr_r(
 pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
     lookup_static(&BY_NAME, |entry, buf, len, result, h| unsafe {
-        getnetbyname_r(name, entry, buf, len, result, h)
+        getnetbyname_r_impl(name, entry, buf, len, result, h)
     })
 }
 
@@ -215,7 +250,7 @@ pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
 pub extern "C" fn getnetbyaddr(net: u32, r#type: c_int) -> *mut netent {
     // SAFETY: the pointers come from `lookup_static`.
     lookup_static(&BY_ADDR, |entry, buf, len, result, h| unsafe {
-        getnetbyaddr_r(net, r#type, entry, buf, len, result, h)
+        getnetbyaddr_r_impl(net, r#type, entry, buf, len, result, h)
     })
 }
 
@@ -260,6 +295,22 @@ pub extern "C" fn endnetent() {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetent_r.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getnetent_r(
+    result_buf: *mut netent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut netent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getnetent_r_impl(result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `getnetent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getnetent_r`.
+unsafe fn getnetent_r_impl(
     result_buf: *mut netent,
     buf: *mut c_char,
     buflen: usize,
@@ -320,7 +371,7 @@ pub extern "C" fn getnetent() -> *mut netent {
             let mut result: *mut netent = core::ptr::null_mut();
             // SAFETY: the pointers are the thread's own result and buffer.
             buffer.fill_growing(|buf, len| unsafe {
-                getnetent_r(entry, buf, len, &mut result, core::ptr::null_mut())
+                getnetent_r_impl(entry, buf, len, &mut result, core::ptr::null_mut())
             });
             result
         });

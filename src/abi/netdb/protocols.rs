@@ -125,6 +125,22 @@ pub unsafe extern "C" fn getprotobyname_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotobyname_r_impl(name, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotobyname_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotobyname_r`.
+unsafe fn getprotobyname_r_impl(
+    name: *const c_char,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
     // SAFETY: C string per the caller.
     let name = unsafe { c_bytes(name).unwrap_or_default() };
     // SAFETY: pointers per the caller.
@@ -143,6 +159,22 @@ pub unsafe extern "C" fn getprotobyname_r(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber_r.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getprotobynumber_r(
+    proto: c_int,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotobynumber_r_impl(proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotobynumber_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotobynumber_r`.
+unsafe fn getprotobynumber_r_impl(
     proto: c_int,
     result_buf: *mut protoent,
     buf: *mut c_char,
@@ -175,7 +207,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
     lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
-        getprotobyname_r(name, entry, buf, len, result)
+        getprotobyname_r_impl(name, entry, buf, len, result)
     })
 }
 
@@ -190,7 +222,7 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
 pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
     // SAFETY: the pointers come from `lookup_static`.
     lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
-        getprotobynumber_r(proto, entry, buf, len, result)
+        getprotobynumber_r_impl(proto, entry, buf, len, result)
     })
 }
 
@@ -236,6 +268,21 @@ pub extern "C" fn endprotoent() {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotoent_r.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getprotoent_r(
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotoent_r_impl(result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotoent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotoent_r`.
+unsafe fn getprotoent_r_impl(
     result_buf: *mut protoent,
     buf: *mut c_char,
     buflen: usize,
@@ -288,7 +335,7 @@ pub extern "C" fn getprotoent() -> *mut protoent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
-            getprotoent_r(entry, buf, len, result)
+            getprotoent_r_impl(entry, buf, len, result)
         })
     })
 }

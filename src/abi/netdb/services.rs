@@ -129,6 +129,23 @@ pub unsafe extern "C" fn getservbyname_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservbyname_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservbyname_r`.
+unsafe fn getservbyname_r_impl(
+    name: *const c_char,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
     // SAFETY: C strings per the caller.
     let (name, proto) = unsafe { (c_bytes(name).unwrap_or_default(), c_bytes(proto)) };
     // SAFETY: pointers per the caller.
@@ -155,6 +172,23 @@ pub unsafe extern "C" fn getservbyname_r(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport_r.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport_r(
+    port: c_int,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservbyport_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservbyport_r`.
+unsafe fn getservbyport_r_impl(
     port: c_int,
     proto: *const c_char,
     result_buf: *mut servent,
@@ -190,7 +224,7 @@ pub unsafe extern "C" fn getservbyport_r(
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
     // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
     lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
-        getservbyname_r(name, proto, entry, buf, len, result)
+        getservbyname_r_impl(name, proto, entry, buf, len, result)
     })
 }
 
@@ -208,7 +242,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
     // SAFETY: as in `getservbyname`.
     lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
-        getservbyport_r(port, proto, entry, buf, len, result)
+        getservbyport_r_impl(port, proto, entry, buf, len, result)
     })
 }
 
@@ -254,6 +288,21 @@ pub extern "C" fn endservent() {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservent_r.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservent_r(
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservent_r_impl(result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservent_r`.
+unsafe fn getservent_r_impl(
     result_buf: *mut servent,
     buf: *mut c_char,
     buflen: usize,
@@ -306,7 +355,7 @@ pub extern "C" fn getservent() -> *mut servent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
-            getservent_r(entry, buf, len, result)
+            getservent_r_impl(entry, buf, len, result)
         })
     })
 }
