@@ -11,6 +11,7 @@ pub(crate) const MAX_LEN: usize = 45;
 ///
 /// As in glibc: a scope ("%lo") is refused; "::" must stand for at least one group; a lone leading
 /// or trailing ':' is refused; the dotted quad may end any address that has room for it.
+#[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
     let class_at = |index: usize| {
         text.get(index)
