@@ -13,23 +13,16 @@ pub(crate) const MAX_LEN: usize = 45;
 /// or trailing ':' is refused; the dotted quad may end any address that has room for it.
 #[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
-    let class_at = |index: usize| {
-        text.get(index)
-            .map_or(END, |&byte| CLASSES[usize::from(byte)])
-    };
     // The groups are shifted into integers, never stored in an array, so that the result does not
     // round-trip through memory: `groups` collects them, and at "::" those read so far move to
     // `before_gap`, to be shifted into place at the end.
     let mut groups: u128 = 0;
     let mut filled: u32 = 0;
     let mut before_gap: Option<(u128, u32)> = None;
-    // Whether the last thing read was "::", after which the text may end.
-    let mut after_gap = false;
     let mut position = match text {
         [] | [b':'] => return None,
         [b':', b':', ..] => {
             before_gap = Some((0, 0));
-            after_gap = true;
             2
         }
         [b':', ..] => return None,
@@ -38,11 +31,14 @@ pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
     // Each turn reads one group and what follows it.
     loop {
         let group_start = position;
-        let (hex, digits) = read_group(text, position)?;
+        let (hex, digits, next_class) = read_group(text, position)?;
         position += digits;
-        match class_at(position) {
-            END if digits == 0 && after_gap => break,
-            END if digits == 0 => return None,
+        match next_class {
+            // The text may end right after "::" (no group read since), not after a single ':'.
+            END if digits == 0 => match before_gap {
+                Some((_, count)) if count == filled => break,
+                _ => return None,
+            },
             END => {
                 if filled == 8 {
                     return None;
@@ -57,15 +53,14 @@ pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
                 }
                 before_gap = Some((groups, filled));
                 groups = 0;
-                after_gap = true;
             }
             COLON => {
-                if filled == 8 || position + 1 == text.len() {
+                // (A ':' that ends the text is refused when the empty group after it is read.)
+                if filled == 8 {
                     return None;
                 }
                 groups = (groups << 16) | u128::from(hex);
                 filled += 1;
-                after_gap = false;
             }
             DOT if filled <= 6 => {
                 // The group was the first part of a dotted quad, which must end the text.
@@ -87,42 +82,44 @@ pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
     Some(address.to_be_bytes())
 }
 
-/// Reads the group of up to four hex digits at `start`: its value and how many digits; `None` if a
-/// fifth hex digit follows.
+/// Reads the group of up to four hex digits at `start`: its value, how many digits, and the class of
+/// the byte after them (`END` past the text); `None` if a fifth hex digit follows.
 #[inline(always)]
-fn read_group(text: &[u8], start: usize) -> Option<(u16, usize)> {
+fn read_group(text: &[u8], start: usize) -> Option<(u16, usize, u8)> {
+    let class = |byte: u8| CLASSES[usize::from(byte)];
     // With five bytes in view (the most a group and the byte after it need), no bounds checks.
     if let Some(&[a, b, c, d, e]) = text.get(start..start + 5) {
-        let class = |byte: u8| u16::from(CLASSES[usize::from(byte)]);
         let (a, b, c, d) = (class(a), class(b), class(c), class(d));
+        // Only digits' classes (their values, 0..=15) reach `nibble`.
+        let nibble = u16::from;
         return Some(if a > 0xf {
-            (0, 0)
+            (0, 0, a)
         } else if b > 0xf {
-            (a, 1)
+            (nibble(a), 1, b)
         } else if c > 0xf {
-            ((a << 4) | b, 2)
+            ((nibble(a) << 4) | nibble(b), 2, c)
         } else if d > 0xf {
-            ((a << 8) | (b << 4) | c, 3)
+            ((nibble(a) << 8) | (nibble(b) << 4) | nibble(c), 3, d)
         } else if class(e) <= 0xf {
             return None;
         } else {
-            ((a << 12) | (b << 8) | (c << 4) | d, 4)
+            let value = (nibble(a) << 12) | (nibble(b) << 8) | (nibble(c) << 4) | nibble(d);
+            (value, 4, class(e))
         });
     }
     let mut value: u16 = 0;
     let mut digits = 0;
-    while let Some(&byte) = text.get(start + digits) {
-        let class = CLASSES[usize::from(byte)];
-        if class > 0xf {
-            break;
+    loop {
+        let next_class = text.get(start + digits).map_or(END, |&byte| class(byte));
+        if next_class > 0xf {
+            return Some((value, digits, next_class));
         }
         if digits == 4 {
             return None;
         }
-        value = (value << 4) | u16::from(class);
+        value = (value << 4) | u16::from(next_class);
         digits += 1;
     }
-    Some((value, digits))
 }
 
 /// The class of the end of the text.
