@@ -182,7 +182,8 @@ fn files_by_name(
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
     let view = View::of(family, false);
-    let multi = host_conf().multi;
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    let multi = host_conf().multi && view != View::Unspec;
     let matches: Vec<usize> = if multi {
         file.by_name(name, view).collect()
     } else {

@@ -1,0 +1,89 @@
+//! The deliberate differences from glibc of the files databases (docs/deviations.md), tested on their
+//! own: glibc cannot be the oracle where it aborts or shares state between threads.
+
+use netlibc::abi::netdb::{hostent, hosts, services};
+use std::ffi::CStr;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/db")
+        .join(name)
+}
+
+/// glibc aborts on AF_UNSPEC with `multi on`; netlibc returns the first matching line, alone.
+#[test]
+fn unspec_with_multi_on_returns_the_first_line() {
+    std::env::set_var("NETLIBC_HOSTS", fixture("hosts"));
+    std::env::set_var("NETLIBC_HOST_CONF", fixture("host.conf"));
+    std::env::remove_var("RESOLV_MULTI");
+    // SAFETY: a C string.
+    let entry = unsafe { hosts::gethostbyname2(c"multi.example".as_ptr(), libc::AF_UNSPEC) };
+    assert!(!entry.is_null());
+    // SAFETY: a non-null result with its lists.
+    unsafe {
+        let entry: &hostent = &*entry;
+        assert_eq!(entry.h_addrtype, libc::AF_INET);
+        assert_eq!(
+            std::slice::from_raw_parts((*entry.h_addr_list).cast::<u8>(), 4),
+            &[10, 0, 0, 2]
+        );
+        assert!((*entry.h_addr_list.add(1)).is_null());
+    }
+    // The same lookup for AF_INET gathers every line (multi on): two IPv4 lines.
+    // SAFETY: as above.
+    let entry = unsafe { &*hosts::gethostbyname2(c"multi.example".as_ptr(), libc::AF_INET) };
+    // SAFETY: the address list of a result.
+    let count = (0..)
+        .take_while(|&i| unsafe { !(*entry.h_addr_list.add(i)).is_null() })
+        .count();
+    assert_eq!(count, 2);
+}
+
+/// Non-`_r` results are per thread: another thread's lookup does not overwrite this one's.
+#[test]
+fn static_results_are_per_thread() {
+    std::env::set_var("NETLIBC_SERVICES", fixture("services"));
+    // SAFETY: C strings.
+    let mine = unsafe { services::getservbyname(c"echo".as_ptr(), c"tcp".as_ptr()) };
+    std::thread::spawn(|| {
+        // SAFETY: C strings.
+        let theirs = unsafe { services::getservbyname(c"discard".as_ptr(), std::ptr::null()) };
+        assert!(!theirs.is_null());
+    })
+    .join()
+    .unwrap();
+    // SAFETY: this thread's result is still valid and unchanged.
+    assert_eq!(unsafe { CStr::from_ptr((*mine).s_name) }, c"echo");
+}
+
+/// An enumeration keeps reading the file it started with when the file is replaced mid-way.
+#[test]
+fn enumeration_survives_a_replaced_file() {
+    let dir = std::env::temp_dir().join(format!("netlibc-db-enum-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("protocols");
+    std::fs::write(&path, "a 1\nb 2\nc 3\n").unwrap();
+    std::env::set_var("NETLIBC_PROTOCOLS", &path);
+    netlibc::abi::netdb::protocols::setprotoent(0);
+    let first = netlibc::abi::netdb::protocols::getprotoent();
+    // SAFETY: a non-null result.
+    assert_eq!(unsafe { (*first).p_proto }, 1);
+    std::fs::write(dir.join("new"), "x 9\n").unwrap();
+    std::fs::rename(dir.join("new"), &path).unwrap();
+    let numbers: Vec<i32> = std::iter::from_fn(|| {
+        let entry = netlibc::abi::netdb::protocols::getprotoent();
+        // SAFETY: a non-null result.
+        (!entry.is_null()).then(|| unsafe { (*entry).p_proto })
+    })
+    .collect();
+    assert_eq!(numbers, vec![2, 3]);
+    netlibc::abi::netdb::protocols::setprotoent(0);
+    // SAFETY: a non-null result after the new setprotoent.
+    assert_eq!(
+        unsafe { (*netlibc::abi::netdb::protocols::getprotoent()).p_proto },
+        9
+    );
+    netlibc::abi::netdb::protocols::endprotoent();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
