@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 
 use super::watch::{Watch, WatchState};
 
-/// The lock of the global caches (and of the enumeration positions). It is held only to clone or swap an `Arc`, never across I/O.
-// The project's fork-safe mutex (crate::sys::lock::ForkSafeMutex) replaces this when it lands; it has
-// the same `const fn new` and `lock()` returning a guard, so only this line and `guard` change.
-pub type Lock<T> = std::sync::Mutex<T>;
+/// The lock of the global caches (and of the enumeration positions): fork-safe, held only to clone or
+/// swap an `Arc` (and to ask the non-blocking inotify queue), never across I/O, never nested.
+pub type Lock<T> = crate::sys::lock::ForkSafeMutex<T>;
 
-pub fn guard<T>(lock: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
-    lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// Takes a global lock.
+pub fn guard<T>(lock: &'static Lock<T>) -> crate::sys::lock::ForkSafeGuard<'static, T> {
+    lock.lock()
 }
 
 /// What identifies one version of a file's content, cheaply.
@@ -88,7 +88,7 @@ impl<T> FileCache<T> {
     }
 
     /// The current parsed file, or `None` when it cannot be read (glibc's "unavailable").
-    pub fn get(&self) -> Option<Arc<T>> {
+    pub fn get(&'static self) -> Option<Arc<T>> {
         let path = database_path(self.variable, self.default);
         let seen_change = match self.unchanged(&path) {
             Ok(value) => return Some(value),
@@ -122,7 +122,7 @@ impl<T> FileCache<T> {
 
     /// The cached value when its watch says the file is unchanged (no `stat`); otherwise whether the
     /// watch saw the file change. A watch that saw something is dropped; the caller checks with `stat`.
-    fn unchanged(&self, path: &Path) -> Result<Arc<T>, bool> {
+    fn unchanged(&'static self, path: &Path) -> Result<Arc<T>, bool> {
         let mut slot = guard(&self.slot);
         let Some(parsed) = slot.as_mut() else {
             return Err(false);
@@ -166,7 +166,9 @@ mod tests {
         std::fs::write(&path, "a\n").unwrap();
         static VARIABLE_VALUE: &str = "NETLIBC_TEST_CACHE_FILE";
         std::env::set_var(VARIABLE_VALUE, &path);
-        let cache = FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
+        static CACHE: FileCache<usize> =
+            FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
+        let cache = &CACHE;
         let first = cache.get().unwrap();
         assert_eq!(*first, 1);
         assert!(Arc::ptr_eq(&first, &cache.get().unwrap()));
