@@ -87,3 +87,68 @@ fn enumeration_survives_a_replaced_file() {
     netlibc::abi::netdb::protocols::endprotoent();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Lookups from several threads while the file is rewritten and replaced: every answer is one of the
+/// file's versions, nothing crashes, and the last version is what the next call sees.
+#[test]
+fn concurrent_lookups_during_edits() {
+    let dir = std::env::temp_dir().join(format!("netlibc-db-race-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("networks");
+    std::fs::write(&path, "net 10.1\n").unwrap();
+    std::env::set_var("NETLIBC_NETWORKS", &path);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut buffer = vec![0u8; 4096];
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let mut entry = netlibc::abi::netdb::netent {
+                        n_name: std::ptr::null_mut(),
+                        n_aliases: std::ptr::null_mut(),
+                        n_addrtype: 0,
+                        n_net: 0,
+                    };
+                    let (mut result, mut h_errno) = (std::ptr::null_mut(), 0);
+                    // SAFETY: valid string, buffer and results.
+                    let status = unsafe {
+                        netlibc::abi::netdb::networks::getnetbyname_r(
+                            c"net".as_ptr(),
+                            &mut entry,
+                            buffer.as_mut_ptr().cast(),
+                            buffer.len(),
+                            &mut result,
+                            &mut h_errno,
+                        )
+                    };
+                    assert_eq!(status, 0);
+                    if !result.is_null() {
+                        assert!(
+                            entry.n_net == 0x0a01_0000 || entry.n_net == 0x0a02_0000,
+                            "{:x}",
+                            entry.n_net
+                        );
+                    }
+                }
+            })
+        })
+        .collect();
+    for round in 0..40 {
+        if round % 2 == 0 {
+            std::fs::write(&path, "net 10.2\n").unwrap();
+        } else {
+            std::fs::write(dir.join("new"), "net 10.1\n").unwrap();
+            std::fs::rename(dir.join("new"), &path).unwrap();
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    // SAFETY: a C string; the last version has 10.1.
+    let entry = unsafe { netlibc::abi::netdb::networks::getnetbyname(c"net".as_ptr()) };
+    // SAFETY: non-null result.
+    assert_eq!(unsafe { (*entry).n_net }, 0x0a01_0000);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
