@@ -114,6 +114,40 @@ fn compare_sizes(what: &str, call: &mut dyn FnMut(bool, *mut c_char, usize) -> O
     compared
 }
 
+/// Walks an enumeration in both libraries side by side: for each entry, buffer sizes from 0 up (every
+/// size to 300, then every 37th) until glibc succeeds, comparing every answer (an `ERANGE` must not
+/// move either enumeration on). Returns the number of entries.
+fn compare_enumeration(
+    what: &str,
+    restart: &mut dyn FnMut(bool),
+    next: &mut dyn FnMut(bool, *mut c_char, usize) -> Outcome,
+) -> usize {
+    let mut storage = vec![0u64; 1 << 13];
+    let buffer = storage.as_mut_ptr().cast::<c_char>();
+    restart(false);
+    restart(true);
+    for entry in 0.. {
+        let mut sizes = (0..300).chain((300..60_000).step_by(37));
+        loop {
+            let size = sizes.next().expect("an entry fits 60,000 bytes");
+            let theirs = next(false, buffer, size);
+            let ours = next(true, buffer, size);
+            assert_eq!(
+                ours, theirs,
+                "{what}: entry {entry}, buffer of {size} bytes"
+            );
+            if theirs.status == libc::ERANGE {
+                continue;
+            }
+            if theirs.status != 0 {
+                return entry;
+            }
+            break;
+        }
+    }
+    unreachable!()
+}
+
 fn show_servent(entry: &servent) -> String {
     // SAFETY: a result filled by a lookup.
     unsafe {
@@ -236,7 +270,29 @@ fn check_services(glibc: &Glibc, extra: &[(&str, Option<&str>)]) -> usize {
             9999,
         ));
     }
-    let mut compared = 0;
+    let mut compared = compare_enumeration(
+        "getservent_r",
+        &mut |netlibc| {
+            if netlibc {
+                services::setservent(0)
+            } else {
+                set(0)
+            }
+        },
+        &mut |netlibc, buffer, size| {
+            let (mut entry, mut result) = (empty_servent(), std::ptr::null_mut());
+            set_errno(77);
+            // SAFETY: buffer of `size` bytes, valid results.
+            let status = unsafe {
+                if netlibc {
+                    services::getservent_r(&mut entry, buffer, size, &mut result)
+                } else {
+                    next(&mut entry, buffer, size, &mut result)
+                }
+            };
+            outcome(status, 0, result, show_servent)
+        },
+    );
     for (name, proto, port) in &keys {
         for proto in [proto.as_ref(), None] {
             let proto_ptr = proto.map_or(std::ptr::null(), |p| p.as_ptr());
@@ -599,6 +655,43 @@ fn check_hosts(glibc: &Glibc, extra: &[&str]) -> usize {
             glibc.function(c"gethostbyaddr_r"),
         )
     };
+    type HostEnt = unsafe extern "C" fn(
+        *mut hostent,
+        *mut c_char,
+        usize,
+        *mut *mut hostent,
+        *mut c_int,
+    ) -> c_int;
+    // SAFETY: glibc's prototypes.
+    let (set, next): (extern "C" fn(c_int), HostEnt) = unsafe {
+        (
+            glibc.function(c"sethostent"),
+            glibc.function(c"gethostent_r"),
+        )
+    };
+    let entries = compare_enumeration(
+        "gethostent_r",
+        &mut |netlibc| {
+            if netlibc {
+                hosts::sethostent(0)
+            } else {
+                set(0)
+            }
+        },
+        &mut |netlibc, buffer, size| {
+            let (mut entry, mut result, mut h_errno) = (empty_hostent(), std::ptr::null_mut(), 55);
+            set_errno(77);
+            // SAFETY: buffer of `size` bytes, valid results.
+            let status = unsafe {
+                if netlibc {
+                    hosts::gethostent_r(&mut entry, buffer, size, &mut result, &mut h_errno)
+                } else {
+                    next(&mut entry, buffer, size, &mut result, &mut h_errno)
+                }
+            };
+            outcome(status, h_errno, result, show_hostent)
+        },
+    );
     let mut names: Vec<CString> = Vec::new();
     let mut addresses: Vec<Vec<u8>> = Vec::new();
     hosts::sethostent(0);
@@ -625,13 +718,13 @@ fn check_hosts(glibc: &Glibc, extra: &[&str]) -> usize {
     addresses.truncate(100);
     names.extend(extra.iter().map(|name| CString::new(*name).unwrap()));
     let multi_off = std::env::var("RESOLV_MULTI").is_ok_and(|v| v == "off");
+    let mut compared = entries;
     // glibc asserts on AF_UNSPEC with `multi on`.
     let families: &[c_int] = if multi_off {
         &[libc::AF_INET, libc::AF_INET6, libc::AF_UNSPEC]
     } else {
         &[libc::AF_INET, libc::AF_INET6]
     };
-    let mut compared = 0;
     for name in &names {
         for &family in families {
             compared += compare_sizes(
