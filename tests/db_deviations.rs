@@ -152,3 +152,33 @@ fn concurrent_lookups_during_edits() {
     assert_eq!(unsafe { (*entry).n_net }, 0x0a01_0000);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The Rust entry points the lookup layers use agree with the C calls.
+#[test]
+fn rust_entry_points_match_the_c_calls() {
+    use netlibc::db::hosts::{addresses_by_name, lookup_by_address, lookup_by_name, Address};
+    std::env::set_var("NETLIBC_HOSTS", fixture("hosts"));
+    std::env::set_var("NETLIBC_HOST_CONF", fixture("host.conf"));
+    let entry = lookup_by_name(b"MULTI.example", libc::AF_INET).unwrap();
+    assert_eq!(entry.name, b"multi.example");
+    assert_eq!(
+        entry.addresses,
+        vec![Address::V4([10, 0, 0, 2]), Address::V4([10, 0, 0, 3])]
+    );
+    assert_eq!(
+        entry.aliases,
+        vec![b"m1".to_vec(), b"m2".to_vec(), b"m3".to_vec()]
+    );
+    let all = addresses_by_name(b"multi.example");
+    assert_eq!(all.len(), 3);
+    assert!(matches!(all[2], Address::V6(_)));
+    let localhost = lookup_by_name(b"localhost", libc::AF_INET).unwrap();
+    assert_eq!(localhost.addresses, vec![Address::V4([127, 0, 0, 1]); 2]);
+    assert_eq!(
+        lookup_by_address(&[127, 0, 1, 1], libc::AF_INET)
+            .unwrap()
+            .name,
+        b"fixture.example"
+    );
+    assert!(lookup_by_name(b"nosuch.invalid", libc::AF_INET).is_none());
+}
