@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +29,24 @@ uint32_t (ntohl)(uint32_t netlong);
 
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
+
+// `getifaddrs(ifap)` — lists the host's interfaces and their addresses.
+int getifaddrs(struct ifaddrs **ifap);
+
+// `freeifaddrs(ifa)` — frees a list from `getifaddrs` (either library's: both are one block).
+void freeifaddrs(struct ifaddrs *ifa);
+
+// `if_nametoindex(ifname)` — the index of the interface called `ifname`, or 0 (errno set).
+unsigned int if_nametoindex(const char *ifname);
+
+// `if_indextoname(ifindex, ifname)` — writes the name of interface `ifindex` into `ifname`.
+char *if_indextoname(unsigned int ifindex, char *ifname);
+
+// `if_nameindex()` — lists every interface's index and name.
+struct if_nameindex *if_nameindex(void);
+
+// `if_freenameindex(ptr)` — frees a list from `if_nameindex`: each name, then the array.
+void if_freenameindex(struct if_nameindex *ptr);
 
 #ifdef __cplusplus
 }  // extern "C"

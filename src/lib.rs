@@ -22,5 +22,7 @@ pub mod abi;
 pub mod db;
 pub mod dns;
 pub mod inet;
+/// Network interfaces over rtnetlink: getifaddrs' list, names and indexes, AI_ADDRCONFIG's families.
+pub mod interfaces;
 pub mod lookup;
 pub mod sys;
