@@ -30,4 +30,5 @@ extern volatile unsigned long bench_sink;
 
 /* Each group of cases lives in its own file and ends with a case whose name is NULL. */
 extern const struct bench_case inet_cases[];
+extern const struct bench_case iface_cases[];
 #endif

@@ -40,7 +40,7 @@ void freeifaddrs(struct ifaddrs *ifa);
 unsigned int if_nametoindex(const char *ifname);
 
 // `if_indextoname(ifindex, ifname)` — writes the name of interface `ifindex` into `ifname`.
-char *if_indextoname(unsigned int ifindex, char *ifname);
+char *if_indextoname(unsigned int ifindex, char ifname[IF_NAMESIZE]);
 
 // `if_nameindex()` — lists every interface's index and name.
 struct if_nameindex *if_nameindex(void);

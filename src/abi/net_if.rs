@@ -37,6 +37,8 @@ pub unsafe extern "C" fn if_nametoindex(ifname: *const c_char) -> c_uint {
 ///
 /// # Safety
 /// `ifname` must point to `IF_NAMESIZE` writable bytes.
+///
+/// cbindgen:ptrs-as-arrays=[[ifname;IF_NAMESIZE]]
 #[no_mangle]
 pub unsafe extern "C" fn if_indextoname(ifindex: c_uint, ifname: *mut c_char) -> *mut c_char {
     match names::index_to_name(ifindex) {

@@ -111,6 +111,8 @@ pub struct RouteSocket {
     /// The port id the kernel gave the socket: replies to us carry it.
     port_id: u32,
     seq: u32,
+    /// One datagram's worth of receive space, reused by every dump on this socket.
+    datagram: Vec<u8>,
 }
 
 impl RouteSocket {
@@ -132,6 +134,7 @@ impl RouteSocket {
             fd,
             port_id: 0,
             seq: 0,
+            datagram: Vec::new(),
         };
         let mut address = netlink_address();
         let size = core::mem::size_of::<libc::sockaddr_nl>();
@@ -171,15 +174,23 @@ impl RouteSocket {
         self.seq = self.seq.wrapping_add(1);
         self.send_request(request)?;
         let mut dump = Dump::default();
-        let mut datagram = vec![0u8; DATAGRAM_MAX];
+        let mut datagram = core::mem::take(&mut self.datagram);
+        datagram.resize(DATAGRAM_MAX, 0);
+        let result = self.receive_dump(&mut datagram, &mut dump);
+        self.datagram = datagram;
+        result.map(|()| dump)
+    }
+
+    /// Receives datagrams into `datagram` until the dump's `NLMSG_DONE`.
+    fn receive_dump(&self, datagram: &mut [u8], dump: &mut Dump) -> Result<(), Errno> {
         loop {
-            let (received, from_kernel) = self.receive(&mut datagram)?;
+            let (received, from_kernel) = self.receive(datagram)?;
             if !from_kernel {
                 continue;
             }
             let bytes = datagram.get(..received).unwrap_or(&[]);
-            if self.collect(bytes, &mut dump)? {
-                return Ok(dump);
+            if self.collect(bytes, dump)? {
+                return Ok(());
             }
             if dump.bytes.len() > DUMP_MAX {
                 return Err(Errno(libc::ENOBUFS));
