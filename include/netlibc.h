@@ -30,6 +30,9 @@ uint32_t (ntohl)(uint32_t netlong);
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
 
+// `gai_strerror(errcode)` — the message for a getaddrinfo / getnameinfo error code.
+const char *gai_strerror(int errcode);
+
 // `getifaddrs(ifap)` — lists the host's interfaces and their addresses.
 int getifaddrs(struct ifaddrs **ifap);
 

@@ -2,5 +2,6 @@
 //! raw pointers; each function converts its arguments, calls the safe core and reports the result the
 //! way glibc does (return value, errno, h_errno).
 pub mod arpa_inet;
+pub mod gai;
 pub mod ifaddrs;
 pub mod net_if;

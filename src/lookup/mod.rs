@@ -1,1 +1,2 @@
 //! getaddrinfo / getnameinfo logic: source order, destination sorting, packing results.
+pub mod errors;
