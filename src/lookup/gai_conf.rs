@@ -237,10 +237,9 @@ fn parse_value(text: &[u8]) -> Option<i32> {
 fn parse_prefix_entry(value1: &[u8], value2: &[u8]) -> Option<PrefixEntry> {
     let (address, bits) = split_prefix(value1);
     let prefix = parse_ipv6(address)?;
-    let bits = match bits {
-        Some(text) => strtoul_whole(text)?,
-        None => 128,
-    };
+    // Without `/bits` glibc tests a pointer strtoul never set (undefined behaviour); glibc 2.36 as built
+    // here rejects such lines (tests/sort_glibc.rs), and so do we.
+    let bits = strtoul_whole(bits?)?;
     if bits > 128 {
         return None;
     }
@@ -258,14 +257,14 @@ fn parse_scope_entry(value1: &[u8], value2: &[u8]) -> Option<(ScopeEntry, u64)> 
         if v6[..12] != V4_MAPPED[..12] {
             return None;
         }
-        let bits = bits_text.map_or(Some(128), strtoul_whole)?;
+        let bits = strtoul_whole(bits_text?)?;
         if !(96..=128).contains(&bits) {
             return None;
         }
         ([v6[12], v6[13], v6[14], v6[15]], bits)
     } else {
         let v4 = parse_ipv4(address)?;
-        let bits = bits_text.map_or(Some(32), strtoul_whole)?;
+        let bits = strtoul_whole(bits_text?)?;
         if bits > 32 {
             return None;
         }
@@ -474,6 +473,13 @@ mod tests {
             "the file's catch-all, not 14"
         );
         assert_eq!(policy.scopes.len(), 3);
+    }
+
+    #[test]
+    fn prefixes_without_a_length_are_rejected() {
+        // glibc ignores `label`/`precedence` lines without `/bits` and crashes on such `scopev4` lines.
+        let conf = parse(b"precedence ::ffff:0:0 100\nlabel ::1 3\nscopev4 192.0.2.1 1\n");
+        assert_eq!(conf.policy, SortPolicy::default());
     }
 
     #[test]

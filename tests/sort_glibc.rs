@@ -1,0 +1,242 @@
+//! Destination sorting against glibc's getaddrinfo: in a private mount and network namespace, a hosts
+//! file lists several addresses for each of many names (generated, reproducible); glibc's getaddrinfo
+//! sorts them, and `lookup::sort::sort_destinations` must give the same order for the file's order.
+//! Run with the default tables and with gai.conf files that replace them, with and without default
+//! routes (unreachable destinations), on machines with and without global IPv6.
+
+mod common;
+
+use std::ffi::{c_char, c_int, CString};
+use std::net::{IpAddr, SocketAddr};
+use std::process::Command;
+
+use common::{Glibc, Rng};
+
+type GetaddrinfoFn = unsafe extern "C" fn(
+    *const c_char,
+    *const c_char,
+    *const libc::addrinfo,
+    *mut *mut libc::addrinfo,
+) -> c_int;
+type FreeaddrinfoFn = unsafe extern "C" fn(*mut libc::addrinfo);
+
+/// Addresses to draw from: on-link, off-link, loopback, link-local, site-local, ULA, 6to4, Teredo,
+/// v4-compatible and unreachable ones, so that every rule gets work.
+const POOL: &[&str] = &[
+    "192.0.2.1",
+    "192.0.2.77",
+    "192.0.2.200",
+    "198.51.100.7",
+    "203.0.113.9",
+    "10.1.2.3",
+    "10.200.0.1",
+    "127.0.0.1",
+    "127.0.0.2",
+    "169.254.1.1",
+    "::1",
+    "2001:db8::1",
+    "2001:db8::ffff",
+    "2001:db8:0:1::5",
+    "2001:db8:ffff::1",
+    "fd00::1",
+    "fd00::99",
+    "fd12::1",
+    "fec0::1",
+    "2002:c000:201::1",
+    "2001::1",
+    "::192.0.2.9",
+    "3ffe::1",
+    "2600::1",
+    "fe80::1",
+];
+
+/// Writes a hosts file of `names` names with 2 to 6 distinct addresses each; returns the file text.
+fn hosts_file(seed: u64, names: usize) -> String {
+    let mut rng = Rng::new(seed);
+    let mut text = String::new();
+    for n in 0..names {
+        let count = 2 + rng.below(5) as usize;
+        let mut chosen: Vec<&str> = Vec::new();
+        while chosen.len() < count {
+            let address = *rng.pick(POOL);
+            if !chosen.contains(&address) {
+                chosen.push(address);
+            }
+        }
+        for address in chosen {
+            text.push_str(&format!("{address} s{n}.test\n"));
+        }
+    }
+    text
+}
+
+/// The addresses the hosts file lists for `name`, in file order.
+fn listed(hosts: &str, name: &str) -> Vec<SocketAddr> {
+    hosts
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(_, n)| *n == name)
+        .map(|(a, _)| SocketAddr::new(a.parse::<IpAddr>().unwrap(), 0))
+        .collect()
+}
+
+/// glibc's getaddrinfo order for `name` (stream sockets, any family, no flags).
+fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
+    // SAFETY: glibc's own prototypes.
+    let (getaddrinfo, freeaddrinfo): (GetaddrinfoFn, FreeaddrinfoFn) = unsafe {
+        (
+            glibc.function(c"getaddrinfo"),
+            glibc.function(c"freeaddrinfo"),
+        )
+    };
+    // SAFETY: addrinfo is plain data.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_socktype = libc::SOCK_STREAM;
+    let c_name = CString::new(name).unwrap();
+    let mut result = std::ptr::null_mut();
+    // SAFETY: valid arguments; the list is freed below.
+    let status = unsafe { getaddrinfo(c_name.as_ptr(), std::ptr::null(), &hints, &mut result) };
+    assert_eq!(status, 0, "glibc getaddrinfo({name})");
+    let mut out = Vec::new();
+    let mut entry = result;
+    while !entry.is_null() {
+        // SAFETY: a list from getaddrinfo.
+        let current = unsafe { &*entry };
+        let mut bytes = [0u8; 28];
+        // SAFETY: ai_addr holds ai_addrlen (16 or 28) bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                current.ai_addr as *const u8,
+                bytes.as_mut_ptr(),
+                current.ai_addrlen as usize,
+            )
+        };
+        out.push(netlibc::interfaces::source::parse_sockaddr(&bytes).unwrap());
+        entry = current.ai_next;
+    }
+    // SAFETY: freed once.
+    unsafe { freeaddrinfo(result) };
+    out
+}
+
+/// Inside the namespace: every name's order must match glibc's.
+#[test]
+#[ignore]
+fn sort_child() {
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap();
+    let glibc = Glibc::open();
+    let names: usize = std::env::var("SORT_NAMES").unwrap().parse().unwrap();
+    let mut mismatches = Vec::new();
+    let mut reordered = 0;
+    for n in 0..names {
+        let name = format!("s{n}.test");
+        let file_order = listed(&hosts, &name);
+        let expected = glibc_order(&glibc, &name);
+        let order = netlibc::lookup::sort::sort_destinations(&file_order);
+        let got: Vec<SocketAddr> = order.iter().map(|&i| file_order[i]).collect();
+        reordered += usize::from(expected != file_order);
+        if got != expected {
+            mismatches.push(format!(
+                "{name}: file {file_order:?}\n  glibc {expected:?}\n  ours  {got:?}"
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {names} differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    // Sorting must have had work to do, or the comparison shows nothing.
+    assert!(
+        reordered > names / 2,
+        "glibc reordered only {reordered} of {names} names"
+    );
+    println!("{reordered} of {names} names reordered by glibc, all matched");
+}
+
+/// Runs `sort_child` in new mount and network namespaces set up by `network` (shell), with a hosts
+/// file of generated names and `gai_conf` as /etc/gai.conf.
+fn run_case(seed: u64, network: &str, gai_conf: &str) {
+    let names = 150;
+    let dir = std::env::temp_dir().join(format!("netlibc-sort-{}-{seed}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("hosts"), hosts_file(seed, names)).unwrap();
+    std::fs::write(dir.join("gai.conf"), gai_conf).unwrap();
+    std::fs::write(dir.join("nsswitch.conf"), "hosts: files\n").unwrap();
+    std::fs::write(dir.join("resolv.conf"), "nameserver 127.0.0.1\n").unwrap();
+    let d = dir.display();
+    let script = format!(
+        "set -e; {network}; for f in hosts gai.conf nsswitch.conf resolv.conf; do mount --bind {d}/$f /etc/$f; done; \
+         exec \"$0\" --exact sort_child --ignored --test-threads=1"
+    );
+    let exe = std::env::current_exe().unwrap();
+    let output = Command::new("unshare")
+        .args(["--mount", "--net", "sh", "-c", &script])
+        .arg(exe)
+        .env("SORT_NAMES", names.to_string())
+        .env_remove("NETLIBC_GAI_CONF")
+        .output()
+        .expect("unshare runs");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "seed {seed}, network `{network}`, gai.conf `{gai_conf}`:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+const DUAL_STACK: &str = "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+    ip addr add 192.0.2.9/24 dev v0; ip addr add 10.0.0.9/8 dev v0; \
+    ip addr add 2001:db8::9/64 dev v0 nodad; ip addr add fd00::9/64 dev v0 nodad; ip addr add fec0::9/64 dev v0 nodad";
+const DEFAULT_ROUTES: &str = "ip route add default dev v0; ip -6 route add default dev v0";
+const IPV4_ONLY: &str =
+    "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip addr add 192.0.2.9/24 dev v0";
+
+#[test]
+fn default_tables_dual_stack() {
+    run_case(1, DUAL_STACK, "");
+}
+
+#[test]
+fn default_tables_dual_stack_with_default_routes() {
+    run_case(2, &format!("{DUAL_STACK}; {DEFAULT_ROUTES}"), "");
+}
+
+#[test]
+fn default_tables_ipv4_only_and_loopback_only() {
+    run_case(3, &format!("{IPV4_ONLY}; ip route add default dev v0"), "");
+    run_case(4, "ip link set lo up", "");
+}
+
+#[test]
+fn gai_conf_tables_replace_defaults() {
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    run_case(5, &network, "precedence ::ffff:0:0/96 100\n");
+    run_case(
+        6,
+        &network,
+        "label ::1/128 0\nlabel ::/0 1\nlabel 2001:db8::/32 5\nprecedence 2001:db8::/32 60\n",
+    );
+    run_case(
+        7,
+        &network,
+        "scopev4 192.0.2.0/24 2\nscopev4 ::ffff:10.0.0.0/104 5\nprecedence fd00::/8 45\n",
+    );
+}
+
+#[test]
+fn gai_conf_prefix_without_length_and_odd_values() {
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    run_case(
+        8,
+        &network,
+        "precedence ::ffff:0:0 100\nlabel 2001:db8::1 3\n",
+    );
+    run_case(
+        9,
+        &network,
+        "precedence ::1/128\nprecedence ::/0 +30 trailing words\nscopev4 192.0.2.1/32 1\n",
+    );
+}
