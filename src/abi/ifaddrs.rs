@@ -70,7 +70,7 @@ unsafe fn write_image(block: *mut u8, image: &interfaces::ifaddrs::Image) {
         let base = unsafe { block.add(i * entry_size) };
         // SAFETY: as above.
         unsafe { core::ptr::copy_nonoverlapping(entry.bytes.as_ptr(), base, entry_size) };
-        for &(field, target) in &entry.pointers {
+        for (field, target) in entry.pointers() {
             let offset = match target {
                 Target::Entry { entry, offset } => entry * entry_size + offset,
                 Target::Statistics { offset } => statistics + offset,

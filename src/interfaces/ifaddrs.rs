@@ -47,28 +47,30 @@ pub enum Target {
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub bytes: [u8; ENTRY_SIZE],
-    /// The pointer fields, as `(offset of the field, target)`; absent fields are NULL.
-    pub pointers: Vec<(usize, Target)>,
+    /// The pointer fields' targets, indexed by the field's offset / 8; absent fields are NULL.
+    targets: [Option<Target>; 7],
 }
 
 impl Entry {
     fn new() -> Entry {
         Entry {
             bytes: [0; ENTRY_SIZE],
-            pointers: Vec::new(),
+            targets: [None; 7],
         }
     }
 
+    /// The non-NULL pointer fields, as `(offset of the field, target)`.
+    pub fn pointers(&self) -> impl Iterator<Item = (usize, Target)> + '_ {
+        let fields = self.targets.iter().enumerate();
+        fields.filter_map(|(slot, target)| target.map(|t| (slot * 8, t)))
+    }
+
     fn pointer(&self, field: usize) -> Option<Target> {
-        self.pointers
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, t)| *t)
+        self.targets[field / 8]
     }
 
     fn set_pointer(&mut self, field: usize, target: Target) {
-        self.pointers.retain(|(f, _)| *f != field);
-        self.pointers.push((field, target));
+        self.targets[field / 8] = Some(target);
     }
 
     /// Copies `bytes` at `offset`; glibc's bounds checks keep every copy inside the entry.

@@ -310,25 +310,11 @@ fn netlink_address() -> libc::sockaddr_nl {
     address
 }
 
-/// glibc starts its sequence numbers at the time of day; any value works as long as replies match it.
+/// glibc starts its sequence numbers at the time of day; any value works as long as replies match it,
+/// so a process-wide counter (no system call) serves.
 fn initial_sequence() -> u32 {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec into `now`.
-    unsafe {
-        syscall6(
-            libc::SYS_clock_gettime as usize,
-            libc::CLOCK_REALTIME as usize,
-            &mut now as *mut _ as usize,
-            0,
-            0,
-            0,
-            0,
-        )
-    };
-    now.tv_sec as u32 ^ now.tv_nsec as u32
+    static NEXT: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(1);
+    NEXT.fetch_add(2, core::sync::atomic::Ordering::Relaxed)
 }
 
 /// Attribute iterator over the `struct rtattr` list that follows a link or address header
