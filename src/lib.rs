@@ -12,6 +12,8 @@
 //!   changes on each call.
 //! - [`dns`] is the stub resolver: resolv.conf, the wire codec, transport, and the TTL cache.
 //! - [`inet`] converts addresses between text and binary (pure functions, no I/O).
+//! - [`interfaces`] reads links and addresses over rtnetlink: getifaddrs' list in glibc's layout,
+//!   interface names and indexes, and AI_ADDRCONFIG's view of the configured families.
 //! - [`sys`] makes raw system calls and reaches glibc's errno and h_errno slots.
 //!
 //! Data flows one way: `abi` → `lookup` → `db` / `dns` → `sys`. Nothing below `abi` knows C exists.

@@ -119,19 +119,39 @@ fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
     out
 }
 
-/// Inside the namespace: every name's order must match glibc's.
+/// Inside the namespace: every name's order must match glibc's. With `SORT_REWRITE` set, gai.conf is
+/// then rewritten with that text (and a later modification time) and every name compared again.
 #[test]
 #[ignore]
 fn sort_child() {
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap();
     let glibc = Glibc::open();
     let names: usize = std::env::var("SORT_NAMES").unwrap().parse().unwrap();
+    let before = compare_every_name(&glibc, &hosts, names);
+    if let Ok(text) = std::env::var("SORT_REWRITE") {
+        std::fs::write("/etc/gai.conf", text).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open("/etc/gai.conf")
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        let after = compare_every_name(&glibc, &hosts, names);
+        let expect_change = std::env::var("SORT_EXPECT_CHANGE").unwrap() == "1";
+        assert_eq!(before != after, expect_change, "did glibc reload gai.conf?");
+    }
+}
+
+/// Compares every name; returns glibc's orders.
+fn compare_every_name(glibc: &Glibc, hosts: &str, names: usize) -> Vec<Vec<SocketAddr>> {
+    let mut orders = Vec::new();
     let mut mismatches = Vec::new();
     let mut reordered = 0;
     for n in 0..names {
         let name = format!("s{n}.test");
-        let file_order = listed(&hosts, &name);
-        let expected = glibc_order(&glibc, &name);
+        let file_order = listed(hosts, &name);
+        let expected = glibc_order(glibc, &name);
         let order = netlibc::lookup::sort::sort_destinations(&file_order);
         let got: Vec<SocketAddr> = order.iter().map(|&i| file_order[i]).collect();
         reordered += usize::from(expected != file_order);
@@ -140,6 +160,7 @@ fn sort_child() {
                 "{name}: file {file_order:?}\n  glibc {expected:?}\n  ours  {got:?}"
             ));
         }
+        orders.push(expected);
     }
     assert!(
         mismatches.is_empty(),
@@ -153,11 +174,23 @@ fn sort_child() {
         "glibc reordered only {reordered} of {names} names"
     );
     println!("{reordered} of {names} names reordered by glibc, all matched");
+    orders
 }
 
 /// Runs `sort_child` in new mount and network namespaces set up by `network` (shell), with a hosts
 /// file of generated names and `gai_conf` as /etc/gai.conf.
 fn run_case(seed: u64, network: &str, gai_conf: &str) {
+    run_case_rewriting(seed, network, gai_conf, None, false);
+}
+
+/// As [`run_case`], rewriting gai.conf with `rewrite` half-way (see `sort_child`).
+fn run_case_rewriting(
+    seed: u64,
+    network: &str,
+    gai_conf: &str,
+    rewrite: Option<&str>,
+    expect_change: bool,
+) {
     let names = 150;
     let dir = std::env::temp_dir().join(format!("netlibc-sort-{}-{seed}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -171,7 +204,13 @@ fn run_case(seed: u64, network: &str, gai_conf: &str) {
          exec \"$0\" --exact sort_child --ignored --test-threads=1"
     );
     let exe = std::env::current_exe().unwrap();
-    let output = Command::new("unshare")
+    let mut command = Command::new("unshare");
+    if let Some(text) = rewrite {
+        command
+            .env("SORT_REWRITE", text)
+            .env("SORT_EXPECT_CHANGE", if expect_change { "1" } else { "0" });
+    }
+    let output = command
         .args(["--mount", "--net", "sh", "-c", &script])
         .arg(exe)
         .env("SORT_NAMES", names.to_string())
@@ -238,5 +277,22 @@ fn gai_conf_prefix_without_length_and_odd_values() {
         9,
         &network,
         "precedence ::1/128\nprecedence ::/0 +30 trailing words\nscopev4 192.0.2.1/32 1\n",
+    );
+}
+
+#[test]
+fn gai_conf_reload_follows_glibc() {
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    let ipv4_first = "precedence ::ffff:0:0/96 100\n";
+    // With `reload yes` both libraries pick up the new tables; without it both keep the first ones.
+    run_case_rewriting(10, &network, "reload yes\n", Some(ipv4_first), true);
+    run_case_rewriting(11, &network, "reload no\n", Some(ipv4_first), false);
+    // The reload flag survives a rewrite without a `reload` line.
+    run_case_rewriting(
+        12,
+        &network,
+        "reload yes\nprecedence ::ffff:0:0/96 100\n",
+        Some("label ::/0 1\n"),
+        true,
     );
 }
