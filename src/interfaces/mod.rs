@@ -2,7 +2,7 @@
 //! interface names and indexes, and what getaddrinfo needs (configured families for AI_ADDRCONFIG,
 //! local address facts for destination sorting, the source address the kernel would pick).
 //!
-//! Safe code on Rust types; the C layout is described as an image ([`ifaddrs::Image`]) that
+//! Safe code on Rust types; the C layout is described as an image ([`crate::interfaces::ifaddrs::Image`]) that
 //! `abi::ifaddrs` copies into one malloc'ed block.
 
 pub mod families;
@@ -32,4 +32,60 @@ pub fn interface_list() -> Result<ifaddrs::Image, Errno> {
         }
     }
     Err(Errno(libc::EAGAIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sys::netlink::tests_support::{bytes_of, dump_from_bytes};
+
+    /// Real dumps with bytes flipped, cut and lengths rewritten: parsing must never panic, and every
+    /// pointer of the image must stay inside the block.
+    #[test]
+    fn mutated_dumps_never_break_the_image() {
+        let mut socket = RouteSocket::open().unwrap();
+        let links = bytes_of(&socket.dump(RTM_GETLINK).unwrap());
+        let addresses = bytes_of(&socket.dump(RTM_GETADDR).unwrap());
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let (mut l, mut a) = (links.clone(), addresses.clone());
+            for bytes in [&mut l, &mut a] {
+                for _ in 0..(next() % 6) {
+                    if bytes.is_empty() {
+                        break;
+                    }
+                    let at = (next() as usize) % bytes.len();
+                    bytes[at] = next() as u8;
+                }
+                if next() % 4 == 0 {
+                    let len = bytes.len();
+                    bytes.truncate((next() as usize) % (len + 1));
+                }
+            }
+            let image = match ifaddrs::build(&dump_from_bytes(l), &dump_from_bytes(a.clone())) {
+                Ok(image) => image,
+                Err(ifaddrs::Interrupted) => continue,
+            };
+            let size = image.entries.len() * ifaddrs::ENTRY_SIZE;
+            for entry in &image.entries {
+                for (_, target) in entry.pointers() {
+                    match target {
+                        ifaddrs::Target::Entry { entry, offset } => {
+                            assert!(entry < image.entries.len() && offset < ifaddrs::ENTRY_SIZE)
+                        }
+                        ifaddrs::Target::Statistics { offset } => {
+                            assert!(offset <= image.statistics.len(), "{offset} after {size}")
+                        }
+                    }
+                }
+            }
+            let _ = AddressTable::from_dump(&dump_from_bytes(a));
+        }
+    }
 }

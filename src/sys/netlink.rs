@@ -444,6 +444,16 @@ mod tests {
 pub mod tests_support {
     use super::*;
 
+    /// A dump holding exactly these bytes (possibly malformed).
+    pub fn dump_from_bytes(bytes: Vec<u8>) -> Dump {
+        Dump { bytes }
+    }
+
+    /// The bytes of a dump.
+    pub fn bytes_of(dump: &Dump) -> Vec<u8> {
+        dump.bytes.clone()
+    }
+
     /// A dump of messages with the given types and payloads.
     pub fn dump_of(messages: &[(u16, Vec<u8>)]) -> Dump {
         let with_flags: Vec<_> = messages.iter().map(|(k, p)| (*k, 0, p.clone())).collect();
