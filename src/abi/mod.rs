@@ -5,3 +5,5 @@ pub mod arpa_inet;
 pub mod gai;
 pub mod ifaddrs;
 pub mod net_if;
+pub mod netdb;
+pub mod sys_socket;

@@ -6,6 +6,7 @@
 pub mod errno;
 pub mod lock;
 pub mod netlink;
+pub mod socket;
 pub mod syscall;
 
 pub use errno::{get_errno, set_errno, set_h_errno, Errno};
