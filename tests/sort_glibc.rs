@@ -296,3 +296,25 @@ fn gai_conf_reload_follows_glibc() {
         true,
     );
 }
+
+#[test]
+fn deprecated_home_and_optimistic_sources() {
+    // Two routes to 2001:db8::/64 sources: a deprecated one (preferred_lft 0), a home address and an
+    // optimistic one, so rules 3 and 4 and the address-table lookup of flags get work.
+    let network = "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+        ip addr add 192.0.2.9/24 dev v0; ip addr add 2001:db8::9/64 dev v0 nodad preferred_lft 0; \
+        ip addr add fd00::9/64 dev v0 nodad home; ip addr add fec0::9/64 dev v0 optimistic; \
+        ip addr add 2001:db8:0:1::9/64 dev v0 nodad; ip route add default dev v0; ip -6 route add default dev v0";
+    run_case(13, network, "");
+}
+
+#[test]
+fn tunnel_interfaces_and_several_links() {
+    // Sources on different links (rule 7 asks whether they are native) and a site-local-only link.
+    let network = "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+        ip link add w0 type veth peer name w1; ip link set w0 up; ip link set w1 up; \
+        ip addr add 192.0.2.9/24 dev v0; ip addr add 2001:db8::9/64 dev v0 nodad; \
+        ip addr add 10.0.0.9/8 dev w0; ip addr add fd00::9/64 dev w0 nodad; ip addr add 2001:db8:0:1::9/64 dev w0 nodad; \
+        ip route add default dev w0; ip -6 route add default dev w0";
+    run_case(14, network, "");
+}
