@@ -141,6 +141,23 @@ fn sort_child() {
         let expect_change = std::env::var("SORT_EXPECT_CHANGE").unwrap() == "1";
         assert_eq!(before != after, expect_change, "did glibc reload gai.conf?");
     }
+    // A change of addresses and routes mid-process: cached interface facts must not outlive it.
+    if let Ok(change) = std::env::var("SORT_NETWORK_CHANGE") {
+        assert!(
+            Command::new("sh")
+                .args(["-c", &change])
+                .status()
+                .unwrap()
+                .success(),
+            "{change}"
+        );
+        let after = compare_every_name(&glibc, &hosts, names);
+        assert_ne!(
+            before, after,
+            "the network change should change glibc's orders"
+        );
+        let _ = compare_every_name(&glibc, &hosts, names);
+    }
 }
 
 /// Compares every name; returns glibc's orders.
@@ -191,6 +208,18 @@ fn run_case_rewriting(
     rewrite: Option<&str>,
     expect_change: bool,
 ) {
+    run_case_with(seed, network, gai_conf, rewrite, expect_change, None);
+}
+
+/// As [`run_case_rewriting`], then running `network_change` (shell) and comparing again.
+fn run_case_with(
+    seed: u64,
+    network: &str,
+    gai_conf: &str,
+    rewrite: Option<&str>,
+    expect_change: bool,
+    network_change: Option<&str>,
+) {
     let names = 150;
     let dir = std::env::temp_dir().join(format!("netlibc-sort-{}-{seed}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -205,6 +234,9 @@ fn run_case_rewriting(
     );
     let exe = std::env::current_exe().unwrap();
     let mut command = Command::new("unshare");
+    if let Some(change) = network_change {
+        command.env("SORT_NETWORK_CHANGE", change);
+    }
     if let Some(text) = rewrite {
         command
             .env("SORT_REWRITE", text)
@@ -317,4 +349,12 @@ fn tunnel_interfaces_and_several_links() {
         ip addr add 10.0.0.9/8 dev w0; ip addr add fd00::9/64 dev w0 nodad; ip addr add 2001:db8:0:1::9/64 dev w0 nodad; \
         ip route add default dev w0; ip -6 route add default dev w0";
     run_case(14, network, "");
+}
+
+#[test]
+fn network_changes_mid_process_are_seen() {
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    let change = "ip -6 route del default dev v0; ip addr del 2001:db8::9/64 dev v0; ip addr del 10.0.0.9/8 dev v0; \
+                  ip addr add 10.0.0.10/16 dev v0; ip addr add 2002:c000:209::9/64 dev v0 nodad";
+    run_case_with(15, &network, "", None, false, Some(change));
 }

@@ -5,11 +5,13 @@
 //! Safe code on Rust types; the C layout is described as an image ([`crate::interfaces::ifaddrs::Image`]) that
 //! `abi::ifaddrs` copies into one malloc'ed block.
 
+pub mod facts;
 pub mod families;
 pub mod ifaddrs;
 pub mod names;
 pub mod rtnl;
 pub mod source;
+pub mod watch;
 
 pub use families::{configured_families, AddressTable, ConfiguredFamilies, LocalAddress};
 

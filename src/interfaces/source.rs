@@ -15,10 +15,25 @@ pub struct Source {
 }
 
 /// A reusable probing socket, with glibc's reuse rule: the first destination's family opens it, an
-/// IPv6 destination after an IPv4 socket reopens it, and an IPv4 destination reuses an IPv6 socket.
+/// IPv6 destination after an IPv4 socket reopens it, and an IPv4 destination reuses an IPv6 socket
+/// (falling back to IPv4 where IPv6 sockets are IPv6-only).
+///
+/// The family glibc's socket would have (the *state*) is kept apart from the real socket, so that a
+/// cache can replay probes without making them: a probe's result depends only on the destination and
+/// the state before it, and determines the state after it.
 #[derive(Default)]
 pub struct SourceProbe {
+    family: Option<i32>,
     socket: Option<(i32, i32)>,
+}
+
+/// One probe's outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probed {
+    /// The source, or `None` if the destination is unreachable (rule 1's "unusable destination").
+    pub source: Option<Source>,
+    /// False when the probe failed for lack of a socket (a transient condition, not an answer).
+    pub cacheable: bool,
 }
 
 impl SourceProbe {
@@ -26,47 +41,92 @@ impl SourceProbe {
         SourceProbe::default()
     }
 
-    /// Probes one destination; `None` if it is unreachable (rule 1's "unusable destination").
+    /// The family of the socket glibc would hold now (`None`: no socket yet, or opening one failed).
+    pub fn state(&self) -> Option<i32> {
+        self.family
+    }
+
+    /// Sets the state, as after a replayed probe.
+    pub fn set_state(&mut self, family: Option<i32>) {
+        self.family = family;
+    }
+
+    /// Probes one destination for its source address.
     pub fn probe(&mut self, destination: &SocketAddr) -> Option<Source> {
-        let family = if destination.is_ipv4() {
+        self.probe_detailed(destination).source
+    }
+
+    /// Probes one destination, telling whether the answer may be cached.
+    pub fn probe_detailed(&mut self, destination: &SocketAddr) -> Probed {
+        let wanted = if destination.is_ipv4() {
             libc::AF_INET
         } else {
             libc::AF_INET6
         };
-        match self.socket {
-            Some((_, libc::AF_INET)) if family == libc::AF_INET6 => self.reopen(family),
-            Some((fd, _)) => disconnect(fd),
-            None => self.reopen(family),
-        }
-        let (fd, socket_family) = self.socket?;
+        let family = match self.family {
+            Some(libc::AF_INET) if wanted == libc::AF_INET6 => wanted,
+            Some(family) => family,
+            None => wanted,
+        };
+        let Some(fd) = self.ready(family) else {
+            return Probed {
+                source: None,
+                cacheable: false,
+            };
+        };
+        let through_ipv6_socket = family == libc::AF_INET6;
         match connect_and_name(fd, destination) {
-            Ok(address) => Some(Source {
-                address: unmap(address),
-                through_ipv6_socket: socket_family == libc::AF_INET6,
-            }),
-            Err(Errno(libc::EAFNOSUPPORT))
-                if socket_family == libc::AF_INET6 && family == libc::AF_INET =>
-            {
-                self.reopen(libc::AF_INET);
-                let (fd, _) = self.socket?;
-                let address = connect_and_name(fd, destination).ok()?;
-                Some(Source {
+            Ok(address) => Probed {
+                source: Some(Source {
                     address: unmap(address),
+                    through_ipv6_socket,
+                }),
+                cacheable: true,
+            },
+            Err(Errno(libc::EAFNOSUPPORT)) if through_ipv6_socket && wanted == libc::AF_INET => {
+                let Some(fd) = self.ready(libc::AF_INET) else {
+                    return Probed {
+                        source: None,
+                        cacheable: false,
+                    };
+                };
+                let found = connect_and_name(fd, destination).ok();
+                let source = found.map(|a| Source {
+                    address: unmap(a),
                     through_ipv6_socket: false,
-                })
+                });
+                Probed {
+                    source,
+                    cacheable: true,
+                }
             }
-            Err(_) => None,
+            Err(_) => Probed {
+                source: None,
+                cacheable: true,
+            },
         }
     }
 
-    fn reopen(&mut self, family: i32) {
-        self.close();
+    /// Makes the state `family` and returns a fresh or disconnected socket of that family.
+    fn ready(&mut self, family: i32) -> Option<i32> {
+        self.family = Some(family);
+        match self.socket {
+            Some((fd, open_family)) if open_family == family => {
+                disconnect(fd);
+                return Some(fd);
+            }
+            _ => self.close(),
+        }
         let kind = (libc::SOCK_DGRAM | libc::SOCK_CLOEXEC) as usize;
         // SAFETY: socket takes no pointers.
         let fd = check(unsafe {
             syscall6(libc::SYS_socket as usize, family as usize, kind, 0, 0, 0, 0)
         });
         self.socket = fd.ok().map(|fd| (fd as i32, family));
+        if self.socket.is_none() {
+            self.family = None;
+        }
+        self.socket.map(|(fd, _)| fd)
     }
 
     fn close(&mut self) {

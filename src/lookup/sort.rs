@@ -12,8 +12,8 @@ use std::cmp::Ordering;
 use std::net::{Ipv4Addr, SocketAddr};
 
 use super::gai_conf::{self, SortPolicy};
-use crate::interfaces::families::native_links;
-use crate::interfaces::source::SourceProbe;
+use crate::interfaces::facts::NetworkFacts;
+use crate::interfaces::source::{Source, SourceProbe};
 use crate::interfaces::AddressTable;
 
 /// What is known about the source address for one destination.
@@ -53,18 +53,31 @@ impl Candidate {
 }
 
 /// Sorts `destinations` as glibc's getaddrinfo would on this machine, returning the new order as
-/// indexes into `destinations`. Equal neighbours share one probe, as in glibc.
+/// indexes into `destinations`. Equal neighbours share one probe, as in glibc. The interface facts come
+/// from [`NetworkFacts`], which caches them while the network configuration stays the same.
 pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
     let policy = gai_conf::current_policy();
-    let table = AddressTable::read();
-    let mut candidates = gather_sources(destinations, table.as_ref());
-    order(&mut candidates, &policy, &mut native_links)
+    let mut facts = NetworkFacts::now();
+    let table = facts.table().cloned();
+    let mut candidates = gather_sources_with(destinations, table.as_ref(), &mut |d| facts.probe(d));
+    order(&mut candidates, &policy, &mut |a, b| {
+        facts.native_links(a, b)
+    })
 }
 
-/// Probes the source of every destination and looks it up in the address table (`None` if the table
-/// could not be read: then nothing is looked up).
+/// Probes the source of every destination afresh and looks it up in the address table (`None` if the
+/// table could not be read: then nothing is looked up).
 pub fn gather_sources(destinations: &[SocketAddr], table: Option<&AddressTable>) -> Vec<Candidate> {
     let mut probe = SourceProbe::new();
+    gather_sources_with(destinations, table, &mut |d| probe.probe(d))
+}
+
+/// As [`gather_sources`], with `probe` answering for each destination that differs from the one before.
+pub fn gather_sources_with(
+    destinations: &[SocketAddr],
+    table: Option<&AddressTable>,
+    probe: &mut dyn FnMut(&SocketAddr) -> Option<Source>,
+) -> Vec<Candidate> {
     let mut candidates: Vec<Candidate> = Vec::with_capacity(destinations.len());
     for (i, destination) in destinations.iter().enumerate() {
         let previous = i
@@ -72,7 +85,7 @@ pub fn gather_sources(destinations: &[SocketAddr], table: Option<&AddressTable>)
             .and_then(|p| candidates.get(p).filter(|c| c.destination == *destination));
         let source = match previous {
             Some(previous) => previous.source,
-            None => probe.probe(destination).map(|found| {
+            None => probe(destination).map(|found| {
                 let key = table_key(destination, &found);
                 let local = table.and_then(|t| t.find(&key));
                 SourceFacts {
@@ -91,7 +104,7 @@ pub fn gather_sources(destinations: &[SocketAddr], table: Option<&AddressTable>)
 
 /// The address glibc looks a source up by: IPv4 sources as `::ffff:a.b.c.d`, with any 127/8 source
 /// found through an IPv4 socket taken as 127.0.0.1 (lo's address may differ from the source).
-fn table_key(destination: &SocketAddr, found: &crate::interfaces::source::Source) -> [u8; 16] {
+fn table_key(destination: &SocketAddr, found: &Source) -> [u8; 16] {
     match found.address {
         SocketAddr::V4(v4) => {
             let mut ip = *v4.ip();

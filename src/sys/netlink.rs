@@ -293,6 +293,117 @@ impl Drop for RouteSocket {
     }
 }
 
+/// A non-blocking `NETLINK_ROUTE` socket subscribed to change notifications (multicast groups).
+///
+/// It is deliberately not closed on drop: its owner decides, because after a `fork` or after the
+/// program closed the descriptor under us, the number may belong to someone else.
+#[derive(Debug)]
+pub struct NotificationSocket {
+    fd: i32,
+    port_id: u32,
+}
+
+impl NotificationSocket {
+    /// Opens and binds a socket to the multicast `groups` (an `nl_groups` bit mask).
+    pub fn open(groups: u32) -> Result<NotificationSocket, Errno> {
+        let kind = (libc::SOCK_RAW | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK) as usize;
+        let family = libc::AF_NETLINK as usize;
+        let protocol = libc::NETLINK_ROUTE as usize;
+        // SAFETY: socket takes no pointers.
+        let fd =
+            check(unsafe { syscall6(libc::SYS_socket as usize, family, kind, protocol, 0, 0, 0) })?;
+        let socket = NotificationSocket {
+            fd: fd as i32,
+            port_id: 0,
+        };
+        let mut address = netlink_address();
+        address.nl_groups = groups;
+        let size = core::mem::size_of::<libc::sockaddr_nl>();
+        // SAFETY: `address` is a valid sockaddr_nl of `size` bytes.
+        let bound = check(unsafe {
+            syscall6(
+                libc::SYS_bind as usize,
+                fd,
+                &address as *const _ as usize,
+                size,
+                0,
+                0,
+                0,
+            )
+        });
+        match bound.and_then(|_| socket.name()) {
+            Ok(name) => Ok(NotificationSocket {
+                port_id: name.nl_pid,
+                ..socket
+            }),
+            Err(errno) => {
+                socket.close();
+                Err(errno)
+            }
+        }
+    }
+
+    fn name(&self) -> Result<libc::sockaddr_nl, Errno> {
+        let mut address = netlink_address();
+        let mut length = core::mem::size_of::<libc::sockaddr_nl>() as u32;
+        // SAFETY: getsockname writes at most `length` bytes into `address`.
+        check(unsafe {
+            syscall6(
+                libc::SYS_getsockname as usize,
+                self.fd as usize,
+                &mut address as *mut _ as usize,
+                &mut length as *mut u32 as usize,
+                0,
+                0,
+                0,
+            )
+        })?;
+        Ok(address)
+    }
+
+    /// Whether the descriptor is still this socket (a program may have closed it and reused the
+    /// number): a netlink socket with our port id.
+    pub fn is_still_ours(&self) -> bool {
+        self.name().is_ok_and(|name| {
+            i32::from(name.nl_family) == libc::AF_NETLINK && name.nl_pid == self.port_id
+        })
+    }
+
+    /// Reads every pending notification; true if there was any (or the kernel dropped some for
+    /// lack of buffer space, which means changes too).
+    pub fn drain(&self) -> Result<bool, Errno> {
+        // MSG_TRUNC consumes a whole notification whatever the buffer: its content does not matter.
+        let mut buffer = [0u8; 64];
+        let mut changed = false;
+        loop {
+            // SAFETY: recvfrom writes at most `buffer.len()` bytes into `buffer`; no address wanted.
+            let received = check(unsafe {
+                syscall6(
+                    libc::SYS_recvfrom as usize,
+                    self.fd as usize,
+                    buffer.as_mut_ptr() as usize,
+                    buffer.len(),
+                    (libc::MSG_DONTWAIT | libc::MSG_TRUNC) as usize,
+                    0,
+                    0,
+                )
+            });
+            match received {
+                Ok(_) | Err(Errno(libc::ENOBUFS)) => changed = true,
+                Err(Errno(libc::EAGAIN)) => return Ok(changed),
+                Err(Errno(libc::EINTR)) => {}
+                Err(errno) => return Err(errno),
+            }
+        }
+    }
+
+    /// Closes the socket (only when the descriptor is known to be ours).
+    pub fn close(self) {
+        // SAFETY: the fd is this socket's; closing it has no other effect.
+        unsafe { syscall6(libc::SYS_close as usize, self.fd as usize, 0, 0, 0, 0, 0) };
+    }
+}
+
 /// The errno a `NLMSG_ERROR` message carries (`EIO` if it is too short to carry one, as glibc).
 fn error_of(message: &[u8]) -> Errno {
     match message.get(HEADER_LEN..HEADER_LEN + 4) {
