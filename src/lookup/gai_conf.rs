@@ -490,6 +490,26 @@ mod tests {
     }
 
     #[test]
+    fn path_follows_the_environment_and_a_missing_file_means_defaults() {
+        let file = std::env::temp_dir().join(format!("netlibc-gai-{}.conf", std::process::id()));
+        std::env::set_var("NETLIBC_GAI_CONF", &file);
+        assert_eq!(path(), file);
+        std::env::remove_var("NETLIBC_GAI_CONF");
+        assert_eq!(path(), std::path::PathBuf::from("/etc/gai.conf"));
+
+        let missing = load(&file, true);
+        assert_eq!(*missing.policy, SortPolicy::default());
+        assert!(missing.reload, "a vanished file keeps the reload flag");
+        std::fs::write(&file, "reload yes\nprecedence ::ffff:0:0/96 100\n").unwrap();
+        let loaded = load(&file, false);
+        assert!(loaded.reload && loaded.modified.is_some());
+        assert_eq!(loaded.policy.precedence[0].value, 100);
+        std::fs::write(&file, "label ::/0 1\n").unwrap();
+        assert!(load(&file, true).reload, "no reload line: the flag stays as it was");
+        std::fs::remove_file(&file).unwrap();
+    }
+
+    #[test]
     fn prefix_matching_counts_bits() {
         assert!(prefix_matches(&v6("fe80::"), &v6("febf::1"), 10));
         assert!(!prefix_matches(&v6("fe80::"), &v6("fec0::1"), 10));
