@@ -281,3 +281,27 @@ fn matches_glibc_with_extra_addresses() {
 fn ipv6_only_namespace_matches_glibc() {
     run_in_namespace("ip link set lo up; ip link add d6 type veth peer name p6; ip link set d6 up; ip addr add 2001:db8::9/64 dev d6 nodad");
 }
+
+/// Where glibc crashes on a null pointer, netlibc reports an error (docs/deviations.md).
+#[test]
+fn null_pointers_are_errors() {
+    set_errno(0);
+    // SAFETY: null pointers are what is being tested; netlibc checks them.
+    unsafe {
+        assert_eq!(ours::getifaddrs(std::ptr::null_mut()), -1);
+        assert_eq!(errno(), libc::EFAULT);
+        assert_eq!(net_if::if_nametoindex(std::ptr::null()), 0);
+        assert_eq!(errno(), libc::ENODEV);
+        let lo = net_if::if_nametoindex(c"lo".as_ptr());
+        assert!(net_if::if_indextoname(lo, std::ptr::null_mut()).is_null());
+        assert_eq!(errno(), libc::EINVAL);
+        assert!(net_if::if_indextoname(0, std::ptr::null_mut()).is_null());
+        assert_eq!(
+            errno(),
+            libc::ENXIO,
+            "an unknown index is ENXIO first, as in glibc"
+        );
+        net_if::if_freenameindex(std::ptr::null_mut());
+        ours::freeifaddrs(std::ptr::null_mut());
+    }
+}

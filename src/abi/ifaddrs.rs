@@ -11,7 +11,8 @@ use crate::sys::set_errno;
 /// address, in the kernel's order. The list is one `malloc`ed block in glibc's layout, so glibc's `freeifaddrs` frees it too.
 ///
 /// Differences from glibc: when interfaces change during every one of 64 consecutive attempts the call
-/// fails with `EAGAIN` where glibc would retry forever (docs/deviations.md).
+/// fails with `EAGAIN` where glibc would retry forever; a null `ifap` fails with `EFAULT` where glibc
+/// crashes (docs/deviations.md).
 ///
 /// # References
 /// - [Linux](https://man7.org/linux/man-pages/man3/getifaddrs.3.html)

@@ -7,17 +7,22 @@ use crate::sys::{set_errno, Errno};
 
 /// `if_nametoindex(ifname)` — the index of the interface called `ifname`, or 0 (errno set).
 ///
-/// Differences from glibc: none.
+/// Differences from glibc: a null `ifname` returns 0 with errno `ENODEV` (glibc crashes).
 ///
 /// # References
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/if_nametoindex.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_nametoindex.3.html)
 ///
 /// # Safety
-/// `ifname` must point to a NUL-terminated string.
+/// `ifname` must be null or point to a NUL-terminated string.
 #[no_mangle]
 pub unsafe extern "C" fn if_nametoindex(ifname: *const c_char) -> c_uint {
-    // SAFETY: the caller passes a NUL-terminated string, as for glibc's (which does not check NULL).
+    if ifname.is_null() {
+        // glibc crashes here (strlen); no interface has no name.
+        set_errno(Errno(libc::ENODEV));
+        return 0;
+    }
+    // SAFETY: `ifname` is non-null and, per the contract, a NUL-terminated string.
     let name = unsafe { CStr::from_ptr(ifname) };
     names::name_to_index(name.to_bytes()).unwrap_or_else(|errno| {
         set_errno(errno);
@@ -29,19 +34,25 @@ pub unsafe extern "C" fn if_nametoindex(ifname: *const c_char) -> c_uint {
 ///
 /// `ifname` must hold `IF_NAMESIZE` bytes; returns it, or NULL with errno `ENXIO` for an unknown index.
 ///
-/// Differences from glibc: none.
+/// Differences from glibc: a null `ifname` with a known index returns NULL with errno `EINVAL` (glibc
+/// crashes).
 ///
 /// # References
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/if_indextoname.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_indextoname.3.html)
 ///
 /// # Safety
-/// `ifname` must point to `IF_NAMESIZE` writable bytes.
+/// `ifname` must be null or point to `IF_NAMESIZE` writable bytes.
 ///
 /// cbindgen:ptrs-as-arrays=[[ifname;IF_NAMESIZE]]
 #[no_mangle]
 pub unsafe extern "C" fn if_indextoname(ifindex: c_uint, ifname: *mut c_char) -> *mut c_char {
     match names::index_to_name(ifindex) {
+        // glibc crashes copying a found name into a null buffer.
+        Ok(_) if ifname.is_null() => {
+            set_errno(Errno(libc::EINVAL));
+            core::ptr::null_mut()
+        }
         Ok(name) => {
             // SAFETY: the caller provides IF_NAMESIZE writable bytes; glibc's strncpy writes all 16.
             unsafe {
@@ -132,16 +143,20 @@ fn c_string(bytes: &[u8]) -> Result<*mut c_char, ()> {
 
 /// `if_freenameindex(ptr)` — frees a list from `if_nameindex`: each name, then the array.
 ///
-/// Differences from glibc: none.
+/// Differences from glibc: a null `ptr` is ignored (glibc crashes).
 ///
 /// # References
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/if_freenameindex.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_freenameindex.3.html)
 ///
 /// # Safety
-/// `ptr` must be a list from `if_nameindex`, not yet freed.
+/// `ptr` must be null or a list from `if_nameindex`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn if_freenameindex(ptr: *mut libc::if_nameindex) {
+    if ptr.is_null() {
+        // glibc crashes here; there is nothing to free.
+        return;
+    }
     let mut entry = ptr;
     loop {
         // SAFETY: `ptr` is a list from if_nameindex, terminated by an entry of 0 and NULL.

@@ -505,7 +505,10 @@ mod tests {
         assert!(loaded.reload && loaded.modified.is_some());
         assert_eq!(loaded.policy.precedence[0].value, 100);
         std::fs::write(&file, "label ::/0 1\n").unwrap();
-        assert!(load(&file, true).reload, "no reload line: the flag stays as it was");
+        assert!(
+            load(&file, true).reload,
+            "no reload line: the flag stays as it was"
+        );
         std::fs::remove_file(&file).unwrap();
     }
 
