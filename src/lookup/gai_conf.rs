@@ -6,9 +6,12 @@
 //! catch-all `::/0` entry — label 1, precedence 40, scope 14 — is added when the file has none) and is
 //! ordered most specific first; a table absent from the file keeps glibc's RFC 3484 default.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+// glibc reads the prefixes with `inet_pton`; so do we, with its exact rules.
+use crate::inet::ipv4::parse_ipv4_strict as parse_ipv4;
+use crate::inet::ipv6::parse_ipv6;
 use crate::sys::lock::ForkSafeMutex;
 
 /// One `label` or `precedence` entry: addresses whose first `bits` bits equal `prefix`'s get `value`.
@@ -209,26 +212,6 @@ fn split_prefix(text: &[u8]) -> (&[u8], Option<&[u8]>) {
     }
 }
 
-fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
-    Some(
-        std::str::from_utf8(text)
-            .ok()?
-            .parse::<Ipv6Addr>()
-            .ok()?
-            .octets(),
-    )
-}
-
-fn parse_ipv4(text: &[u8]) -> Option<[u8; 4]> {
-    Some(
-        std::str::from_utf8(text)
-            .ok()?
-            .parse::<Ipv4Addr>()
-            .ok()?
-            .octets(),
-    )
-}
-
 /// A value: a whole decimal number up to `INT_MAX`.
 fn parse_value(text: &[u8]) -> Option<i32> {
     i32::try_from(strtoul_whole(text)?).ok()
@@ -391,7 +374,7 @@ mod tests {
     use super::*;
 
     fn v6(text: &str) -> [u8; 16] {
-        text.parse::<Ipv6Addr>().unwrap().octets()
+        text.parse::<std::net::Ipv6Addr>().unwrap().octets()
     }
 
     #[test]
