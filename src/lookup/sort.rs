@@ -6,7 +6,10 @@
 //! element on ties) orders them. The comparison is glibc's to the letter, including what it does when
 //! facts are missing, because a different sort of the same pairs can give a different order.
 //!
-//! glibc sorts only when a lookup found more than one address; callers do the same.
+//! Use: glibc sorts only when a lookup found more than one *address*, but it sorts the result
+//! *entries* (one per socket type), so pass every entry's address in the order the sources produced
+//! them; consecutive equal addresses share one probe, as in glibc. [`sort_destinations`] returns the
+//! new order as indexes; the canonical name then goes on the new first entry.
 
 use std::cmp::Ordering;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -118,7 +121,7 @@ fn table_key(destination: &SocketAddr, found: &Source) -> [u8; 16] {
 }
 
 /// Orders candidates by the rules; `links` answers rule 7's "are these interfaces native?" for the
-/// interfaces it is given (see [`native_links`]).
+/// interfaces it is given (see [`NetworkFacts::native_links`]).
 pub fn order(
     candidates: &mut [Candidate],
     policy: &SortPolicy,
