@@ -2,7 +2,7 @@
 //! (AI_ADDRCONFIG) and, per address, the facts the destination-sorting rules need.
 
 use super::rtnl::{self, Address};
-use crate::sys::netlink::{Dump, RouteSocket, RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR, RTM_NEWLINK};
+use crate::sys::netlink::{Dump, RouteSocket, RTM_GETADDR, RTM_NEWADDR};
 
 const IFA_F_OPTIMISTIC: u8 = 0x04;
 const IFA_F_HOMEADDRESS: u8 = 0x10;
@@ -142,35 +142,6 @@ pub fn configured_families() -> ConfiguredFamilies {
     )
 }
 
-/// Whether links `first` and `second` are native (not IPv6-in-IPv4 or IP tunnels), for sorting rule
-/// 7; an index given as `None`, or not found, stays unknown (glibc's `__check_native`).
-pub fn native_links(first: Option<u32>, second: Option<u32>) -> (Option<bool>, Option<bool>) {
-    let Some(dump) = RouteSocket::open()
-        .ok()
-        .and_then(|mut s| s.dump(RTM_GETLINK).ok())
-    else {
-        return (None, None);
-    };
-    let (mut a, mut b) = (None, None);
-    for link in dump
-        .messages()
-        .filter(|m| m.kind == RTM_NEWLINK)
-        .filter_map(|m| rtnl::Link::parse(m.payload))
-    {
-        let native = !matches!(
-            link.hardware_type,
-            libc::ARPHRD_TUNNEL6 | libc::ARPHRD_TUNNEL | libc::ARPHRD_SIT
-        );
-        if first == Some(link.index as u32) && a.is_none() {
-            a = Some(native);
-        }
-        if second == Some(link.index as u32) && b.is_none() {
-            b = Some(native);
-        }
-    }
-    (a, b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,11 +204,5 @@ mod tests {
         assert!(table.find(&[0; 16]).is_none());
         let v4_only = dump_of(&[message(2, 0, 2, rtnl::IFA_ADDRESS, &[192, 0, 2, 1])]);
         assert!(AddressTable::from_dump(&v4_only).addresses.is_empty());
-    }
-
-    #[test]
-    fn loopback_is_native() {
-        let lo = super::super::names::name_to_index(b"lo").unwrap();
-        assert_eq!(native_links(Some(lo), None), (Some(true), None));
     }
 }
