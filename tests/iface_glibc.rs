@@ -305,3 +305,15 @@ fn null_pointers_are_errors() {
         ours::freeifaddrs(std::ptr::null_mut());
     }
 }
+
+#[test]
+fn matches_glibc_with_dumps_spanning_many_datagrams() {
+    // 24 veth pairs (48 links of about 1.5 KB each) and 400 addresses: both dumps take several
+    // datagrams, so message boundaries across receives are exercised.
+    run_in_namespace(
+        "ip link set lo up; \
+         for i in $(seq 1 24); do ip link add a$i type veth peer name b$i; ip link set a$i up; done; \
+         for i in $(seq 1 200); do echo \"addr add 10.7.$((i / 250)).$((i % 250 + 1))/16 dev a1\"; \
+           echo \"addr add 2001:db8:7::$i/64 dev a2 nodad\"; done | ip -batch -",
+    );
+}

@@ -29,6 +29,8 @@ const HEADER_LEN: usize = 16;
 /// One datagram can hold at most this much; the kernel sizes dump datagrams to the reader's buffer and
 /// never beyond 32 KiB, so a larger datagram (flagged `MSG_TRUNC`) is an error, never a silent cut.
 const DATAGRAM_MAX: usize = 32 * 1024;
+/// How many notifications one drain reads at most.
+const DRAIN_MAX: usize = 4096;
 /// A bound on a whole dump, so a misbehaving peer cannot make us allocate without limit.
 const DUMP_MAX: usize = 16 * 1024 * 1024;
 
@@ -375,7 +377,9 @@ impl NotificationSocket {
         // MSG_TRUNC consumes a whole notification whatever the buffer: its content does not matter.
         let mut buffer = [0u8; 64];
         let mut changed = false;
-        loop {
+        // Under a storm of changes the queue may refill as fast as it is read: stop after a bound,
+        // the answer ("changed") is known anyway.
+        for _ in 0..DRAIN_MAX {
             // SAFETY: recvfrom writes at most `buffer.len()` bytes into `buffer`; no address wanted.
             let received = check(unsafe {
                 syscall6(
@@ -395,6 +399,7 @@ impl NotificationSocket {
                 Err(errno) => return Err(errno),
             }
         }
+        Ok(true)
     }
 
     /// Closes the socket (only when the descriptor is known to be ours).
