@@ -15,6 +15,7 @@
 //! - [`interfaces`] reads links and addresses over rtnetlink: getifaddrs' list in glibc's layout,
 //!   interface names and indexes, and AI_ADDRCONFIG's view of the configured families.
 //! - [`sys`] makes raw system calls and reaches glibc's errno and h_errno slots.
+//! - [`trace`] writes `NETLIBC_TRACE` lines (one per lookup and socket call).
 //!
 //! Data flows one way: `abi` → `lookup` → `db` / `dns` → `sys`. Nothing below `abi` knows C exists.
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -28,3 +29,4 @@ pub mod inet;
 pub mod interfaces;
 pub mod lookup;
 pub mod sys;
+pub mod trace;
