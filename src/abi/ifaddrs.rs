@@ -4,6 +4,7 @@ use core::ffi::c_int;
 
 use crate::interfaces::{self, ifaddrs::Target};
 use crate::sys::set_errno;
+use crate::trace;
 
 /// `getifaddrs(ifap)` — lists the host's interfaces and their addresses.
 ///
@@ -27,7 +28,18 @@ pub unsafe extern "C" fn getifaddrs(ifap: *mut *mut libc::ifaddrs) -> c_int {
     }
     // SAFETY: `ifap` is non-null and, per the contract, points to writable storage for a pointer.
     unsafe { *ifap = core::ptr::null_mut() };
-    let image = match interfaces::interface_list() {
+    let timer = trace::start();
+    let result = interfaces::interface_list();
+    if let Some(timer) = timer {
+        match &result {
+            Ok(image) => trace::emit(
+                timer,
+                format_args!("getifaddrs() = 0, {} entries", image.entries.len()),
+            ),
+            Err(e) => trace::emit(timer, format_args!("getifaddrs() = -1, errno {}", e.0)),
+        }
+    }
+    let image = match result {
         Ok(image) => image,
         Err(errno) => {
             set_errno(errno);

@@ -4,6 +4,7 @@ use core::ffi::{c_char, c_uint, CStr};
 
 use crate::interfaces::names;
 use crate::sys::{set_errno, Errno};
+use crate::trace::{self, Quoted};
 
 /// `if_nametoindex(ifname)` — the index of the interface called `ifname`, or 0 (errno set).
 ///
@@ -22,9 +23,21 @@ pub unsafe extern "C" fn if_nametoindex(ifname: *const c_char) -> c_uint {
         set_errno(Errno(libc::ENODEV));
         return 0;
     }
+    let timer = trace::start();
     // SAFETY: `ifname` is non-null and, per the contract, a NUL-terminated string.
-    let name = unsafe { CStr::from_ptr(ifname) };
-    names::name_to_index(name.to_bytes()).unwrap_or_else(|errno| {
+    let name = unsafe { CStr::from_ptr(ifname) }.to_bytes();
+    let result = names::name_to_index(name);
+    if let Some(timer) = timer {
+        let shown = Quoted(Some(name));
+        match result {
+            Ok(index) => trace::emit(timer, format_args!("if_nametoindex({shown}) = {index}")),
+            Err(e) => trace::emit(
+                timer,
+                format_args!("if_nametoindex({shown}) = 0, errno {}", e.0),
+            ),
+        }
+    }
+    result.unwrap_or_else(|errno| {
         set_errno(errno);
         0
     })
@@ -47,7 +60,21 @@ pub unsafe extern "C" fn if_nametoindex(ifname: *const c_char) -> c_uint {
 /// cbindgen:ptrs-as-arrays=[[ifname;IF_NAMESIZE]]
 #[no_mangle]
 pub unsafe extern "C" fn if_indextoname(ifindex: c_uint, ifname: *mut c_char) -> *mut c_char {
-    match names::index_to_name(ifindex) {
+    let timer = trace::start();
+    let result = names::index_to_name(ifindex);
+    if let Some(timer) = timer {
+        match &result {
+            Ok(name) => {
+                let shown = Quoted(Some(name.split(|&b| b == 0).next().unwrap_or(&[])));
+                trace::emit(timer, format_args!("if_indextoname({ifindex}) = {shown}"));
+            }
+            Err(e) => trace::emit(
+                timer,
+                format_args!("if_indextoname({ifindex}) = NULL, errno {}", e.0),
+            ),
+        }
+    }
+    match result {
         // glibc crashes copying a found name into a null buffer.
         Ok(_) if ifname.is_null() => {
             set_errno(Errno(libc::EINVAL));
@@ -79,7 +106,18 @@ pub unsafe extern "C" fn if_indextoname(ifindex: c_uint, ifname: *mut c_char) ->
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_nameindex.3.html)
 #[no_mangle]
 pub extern "C" fn if_nameindex() -> *mut libc::if_nameindex {
-    let list = match names::name_index_list() {
+    let timer = trace::start();
+    let result = names::name_index_list();
+    if let Some(timer) = timer {
+        match &result {
+            Ok(list) => trace::emit(
+                timer,
+                format_args!("if_nameindex() = {} interfaces", list.len()),
+            ),
+            Err(e) => trace::emit(timer, format_args!("if_nameindex() = NULL, errno {}", e.0)),
+        }
+    }
+    let list = match result {
         Ok(list) => list,
         Err(errno) => {
             set_errno(errno);
