@@ -74,7 +74,9 @@ fn name_of(entry: &EntryView) -> String {
     String::from_utf8_lossy(&name[..name.iter().position(|&b| b == 0).unwrap_or(17)]).into_owned()
 }
 
-fn compare_getifaddrs(glibc: &Glibc, compare_statistics: bool) {
+/// Both libraries' lists, as views (statistics blanked unless compared); each list freed by the
+/// other library (each is one block, so either `freeifaddrs` frees it).
+fn both_lists(glibc: &Glibc, compare_statistics: bool) -> (Vec<EntryView>, Vec<EntryView>) {
     // SAFETY: glibc's own prototypes.
     let (get, free): (GetifaddrsFn, FreeifaddrsFn) = unsafe {
         (
@@ -89,20 +91,36 @@ fn compare_getifaddrs(glibc: &Glibc, compare_statistics: bool) {
     assert_eq!(unsafe { ours::getifaddrs(&mut mine) }, 0);
     let (mut expected, mut got) = (view(theirs), view(mine));
     if !compare_statistics {
-        expected
-            .iter_mut()
-            .chain(got.iter_mut())
-            .for_each(|e| e.statistics = e.statistics.as_ref().map(|_| Vec::new()));
+        let blank = |e: &mut EntryView| e.statistics = e.statistics.as_ref().map(|_| Vec::new());
+        expected.iter_mut().chain(got.iter_mut()).for_each(blank);
     }
-    assert_eq!(got.len(), expected.len(), "entry count");
-    for (g, e) in got.iter().zip(&expected) {
-        assert_eq!(g, e, "entry {} ({})", e.offset / ENTRY_SIZE, name_of(e));
-    }
-    // Each library's list is one block: free ours with glibc's freeifaddrs and glibc's with ours.
     // SAFETY: both lists came from getifaddrs and are freed once.
     unsafe {
         free(mine);
         ours::freeifaddrs(theirs);
+    }
+    (expected, got)
+}
+
+/// The lists must be equal. Links can change state between the two calls (a veth's carrier comes up
+/// a moment after `ip link set up`; packets move counters), so a difference is retried a few times
+/// before it counts.
+fn compare_getifaddrs(glibc: &Glibc, compare_statistics: bool) {
+    let mut attempts = 0;
+    loop {
+        let (expected, got) = both_lists(glibc, compare_statistics);
+        attempts += 1;
+        if got == expected {
+            return;
+        }
+        if attempts < 5 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            continue;
+        }
+        assert_eq!(got.len(), expected.len(), "entry count");
+        for (g, e) in got.iter().zip(&expected) {
+            assert_eq!(g, e, "entry {} ({})", e.offset / ENTRY_SIZE, name_of(e));
+        }
     }
 }
 
