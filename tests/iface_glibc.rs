@@ -335,3 +335,35 @@ fn matches_glibc_with_dumps_spanning_many_datagrams() {
            echo \"addr add 2001:db8:7::$i/64 dev a2 nodad\"; done | ip -batch -",
     );
 }
+
+/// Generated configurations: random links, IPv4 addresses with every prefix length (with and without
+/// broadcast, peer or label) and IPv6 addresses with every prefix length, each compared with glibc.
+#[test]
+fn matches_glibc_on_generated_configurations() {
+    let mut rng = common::Rng::new(0x1f_ace5);
+    for round in 0..3 {
+        let links = 1 + rng.below(3);
+        let mut setup = String::from("ip link set lo up");
+        for l in 0..links {
+            setup += &format!("; ip link add g{l} type veth peer name h{l}; ip link set g{l} up");
+        }
+        for a in 0..12 {
+            let link = rng.below(links);
+            let prefix = rng.below(33);
+            let address = format!("10.{round}.{a}.{}", 1 + rng.below(250));
+            let extra = match rng.below(4) {
+                0 => " brd +".to_string(),
+                1 => format!(" peer 10.99.{round}.{a}"),
+                2 => format!(" label g{link}:{a}"),
+                _ => String::new(),
+            };
+            setup += &format!("; ip addr add {address}/{prefix}{extra} dev g{link}");
+            let prefix6 = rng.below(129);
+            setup += &format!(
+                "; ip addr add 2001:db8:{round}:{a}::{:x}/{prefix6} dev g{link} nodad",
+                1 + rng.below(0xfff)
+            );
+        }
+        run_in_namespace(&setup);
+    }
+}
