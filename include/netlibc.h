@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 struct mmsghdr;
 struct timespec;
 
@@ -56,6 +58,27 @@ in_addr_t inet_lnaof(struct in_addr in);
 
 // `inet_netof(in)` — the network part of an address under its class (A, B or C), in host byte order.
 in_addr_t inet_netof(struct in_addr in);
+
+// `gai_strerror(errcode)` — the message for a getaddrinfo / getnameinfo error code.
+const char *gai_strerror(int errcode);
+
+// `getifaddrs(ifap)` — lists the host's interfaces and their addresses.
+int getifaddrs(struct ifaddrs **ifap);
+
+// `freeifaddrs(ifa)` — frees a list from `getifaddrs` (either library's: both are one block).
+void freeifaddrs(struct ifaddrs *ifa);
+
+// `if_nametoindex(ifname)` — the index of the interface called `ifname`, or 0 (errno set).
+unsigned int if_nametoindex(const char *ifname);
+
+// `if_indextoname(ifindex, ifname)` — writes the name of interface `ifindex` into `ifname`.
+char *if_indextoname(unsigned int ifindex, char ifname[IF_NAMESIZE]);
+
+// `if_nameindex()` — lists every interface's index and name.
+struct if_nameindex *if_nameindex(void);
+
+// `if_freenameindex(ptr)` — frees a list from `if_nameindex`: each name, then the array.
+void if_freenameindex(struct if_nameindex *ptr);
 
 // `hstrerror(err)` — the message for an h_errno value.
 const char *hstrerror(int err);

@@ -1,1 +1,4 @@
 //! getaddrinfo / getnameinfo logic: source order, destination sorting, packing results.
+pub mod errors;
+pub mod gai_conf;
+pub mod sort;
