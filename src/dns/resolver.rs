@@ -60,7 +60,7 @@ fn query(conf: &ResolvConf, name: &Name, types: &[u16]) -> Result<Answered, Quer
         .collect();
     if replies
         .iter()
-        .any(|r| r.rcode == wire::RCODE_NOERROR && !r.answers.is_empty())
+        .any(|r| r.rcode == wire::RCODE_NOERROR && r.answer_count > 0)
     {
         return Ok(Answered { replies });
     }
@@ -231,6 +231,9 @@ fn min_ttl(replies: &[Reply]) -> u32 {
 
 /// Reads the host answer out of the replies to an A and/or AAAA query.
 pub fn host_answer(answered: &Answered) -> Result<HostAnswer, LookupError> {
+    if answered.replies.iter().any(|r| r.malformed) {
+        return Err(LookupError::NoRecovery);
+    }
     let mut answer = HostAnswer::default();
     let mut chain_seen = false;
     let mut canonical = None;
@@ -337,6 +340,9 @@ pub fn lookup_ptr(
     let name = reverse_name(address);
     let answered = query_domain(conf, &name, None, &[wire::TYPE_PTR])
         .map_err(|f| (f.error, f.negative_ttl))?;
+    if answered.replies.iter().any(|r| r.malformed) {
+        return Err((LookupError::NoRecovery, None));
+    }
     let mut names = Vec::new();
     let mut chain_seen = false;
     for reply in &answered.replies {

@@ -187,6 +187,11 @@ pub struct Reply {
     /// The first question (replies to our queries carry exactly one).
     pub question: Option<Question>,
     pub answers: Vec<Record>,
+    /// ANCOUNT as the header gives it (glibc decides "has answers" on it, before parsing them).
+    pub answer_count: u16,
+    /// The answer section did not parse to the end (a bad name, a count beyond the message end…):
+    /// glibc fails such a reply with NO_RECOVERY.
+    pub malformed: bool,
     /// RFC 2308 negative-caching TTL: min(SOA TTL, SOA MINIMUM) of an authority SOA, when present.
     pub negative_ttl: Option<u32>,
 }
@@ -314,6 +319,8 @@ pub fn parse_reply(message: &[u8]) -> Option<Reply> {
         rcode: (flags & 0x000f) as u8,
         question,
         answers,
+        answer_count: ancount,
+        malformed: !complete,
         negative_ttl,
     })
 }
@@ -471,23 +478,23 @@ mod tests {
     fn pointer_loops_and_forward_pointers_are_rejected() {
         let q = build_query(7, &question("a.test", TYPE_A), QueryFlags::default());
         let self_loop = reply_with(&q, 1, &[0xc0, 24, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4]);
-        assert!(parse_reply(&self_loop).unwrap().answers.is_empty());
+        assert!(parse_reply(&self_loop).unwrap().malformed);
         // A label at 24 followed by a pointer back to it: the walk would revisit the pointer forever.
         let label_loop = reply_with(
             &q,
             1,
             &[1, b'x', 0xc0, 24, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4],
         );
-        assert!(parse_reply(&label_loop).unwrap().answers.is_empty());
+        assert!(parse_reply(&label_loop).unwrap().malformed);
         let past_end = reply_with(&q, 1, &[0xff, 0xff]);
-        assert!(parse_reply(&past_end).unwrap().answers.is_empty());
+        assert!(parse_reply(&past_end).unwrap().malformed);
     }
 
     #[test]
     fn counts_beyond_the_message_end_decoding_without_panic() {
         let q = build_query(7, &question("a.test", TYPE_A), QueryFlags::default());
         let reply = parse_reply(&reply_with(&q, 65535, &[])).unwrap();
-        assert!(reply.answers.is_empty());
+        assert!(reply.answers.is_empty() && reply.malformed && reply.answer_count == 65535);
         assert!(parse_reply(&[]).is_none());
         assert!(parse_reply(&q[..11]).is_none());
     }
