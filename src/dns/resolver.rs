@@ -193,7 +193,6 @@ pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
 struct Chain {
     canonical: Name,
     aliases: Vec<Name>,
-    saw_cname: bool,
 }
 
 fn walk_answers(reply: &Reply, mut on_record: impl FnMut(&RecordData)) -> Option<Chain> {
@@ -201,7 +200,6 @@ fn walk_answers(reply: &Reply, mut on_record: impl FnMut(&RecordData)) -> Option
     let mut chain = Chain {
         canonical: start,
         aliases: Vec::new(),
-        saw_cname: false,
     };
     for record in &reply.answers {
         if !record.name.eq_ignore_case(&chain.canonical) {
@@ -211,7 +209,6 @@ fn walk_answers(reply: &Reply, mut on_record: impl FnMut(&RecordData)) -> Option
             RecordData::Cname(target) => {
                 let previous = std::mem::replace(&mut chain.canonical, target.clone());
                 chain.aliases.push(previous);
-                chain.saw_cname = true;
             }
             data => on_record(data),
         }
@@ -235,7 +232,6 @@ pub fn host_answer(answered: &Answered) -> Result<HostAnswer, LookupError> {
         return Err(LookupError::NoRecovery);
     }
     let mut answer = HostAnswer::default();
-    let mut chain_seen = false;
     let mut canonical = None;
     for reply in &answered.replies {
         let Some(chain) = walk_answers(reply, |data| match data {
@@ -245,7 +241,6 @@ pub fn host_answer(answered: &Answered) -> Result<HostAnswer, LookupError> {
         }) else {
             continue;
         };
-        chain_seen |= chain.saw_cname;
         for alias in chain.aliases {
             let text = alias.to_text();
             if !answer.aliases.contains(&text) {
@@ -255,12 +250,9 @@ pub fn host_answer(answered: &Answered) -> Result<HostAnswer, LookupError> {
         canonical.get_or_insert(chain.canonical);
     }
     if answer.v4.is_empty() && answer.v6.is_empty() {
-        // glibc: a CNAME without addresses is "not found"; anything else unusable, "try again".
-        return Err(if chain_seen {
-            LookupError::NotFound
-        } else {
-            LookupError::TryAgain
-        });
+        // glibc: an answer section without a usable address (a dangling CNAME, unrelated records)
+        // is NO_RECOVERY.
+        return Err(LookupError::NoRecovery);
     }
     answer.canonical_name = canonical.map(|n| n.to_text()).unwrap_or_default();
     answer.ttl = min_ttl(&answered.replies);
@@ -344,24 +336,15 @@ pub fn lookup_ptr(
         return Err((LookupError::NoRecovery, None));
     }
     let mut names = Vec::new();
-    let mut chain_seen = false;
     for reply in &answered.replies {
-        let chain = walk_answers(reply, |data| {
+        walk_answers(reply, |data| {
             if let RecordData::Ptr(target) = data {
                 names.push(target.to_text());
             }
         });
-        chain_seen |= chain.is_some_and(|c| c.saw_cname);
     }
     if names.is_empty() {
-        return Err((
-            if chain_seen {
-                LookupError::NotFound
-            } else {
-                LookupError::TryAgain
-            },
-            None,
-        ));
+        return Err((LookupError::NoRecovery, None));
     }
     Ok(PtrAnswer {
         names,
