@@ -460,6 +460,11 @@ fn oracle_in_namespace() {
         1,
         "not in a private network namespace: {devices}"
     );
+    let aliases = std::path::Path::new(&conf_path).with_file_name("hostaliases");
+    std::fs::write(&aliases, "myalias www.test\nMixed host.test\n").unwrap();
+    std::env::set_var("HOSTALIASES", &aliases);
+    let long_name = format!("{}.test", ["abcdefghij"; 25].join("."));
+    let label64 = format!("{}.test", "a".repeat(64));
     let glibc = Glibc::open();
     let mut mismatches = Vec::new();
     let mut compared = 0;
@@ -475,6 +480,20 @@ fn oracle_in_namespace() {
         ("a.b", Families::V4),
         ("only6", Families::V4),
         ("box.", Families::V4),
+        ("myalias", Families::V4),
+        ("mixed", Families::V6),
+        ("a..b.test", Families::V4),
+        (".", Families::V4),
+        (long_name.as_str(), Families::V4),
+        (label64.as_str(), Families::V4),
+        ("a b.test", Families::V4),
+        ("-x.test", Families::V4),
+        ("x-.test", Families::V4),
+        ("a_b.test", Families::V4),
+        ("a\\.b.test", Families::V4),
+        ("ho\\115t.test", Families::V4),
+        (".x", Families::V4),
+        ("\u{fc}.test", Families::V4),
     ];
     for (label, script) in scenarios() {
         let server = DnsServer::start("127.0.0.1:53", script);

@@ -108,7 +108,9 @@ fn validity(generation: u64) -> cache::Validity {
 /// resolv.conf and the TTL cache.
 pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, LookupError> {
     let (conf, generation) = conf::current();
-    if !cache_enabled(&conf) {
+    // A single label may be a HOSTALIASES alias, which the cache key does not cover.
+    let may_be_alias = !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some();
+    if !cache_enabled(&conf) || may_be_alias {
         return lookup_host_with(&conf, name, families);
     }
     let key = cache::host_key(name, families);

@@ -120,6 +120,11 @@ pub type SearchResult = Result<Answered, (LookupError, Option<u32>)>;
 pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
     let dots = name.iter().filter(|&&b| b == b'.').count();
     let trailing_dot = name.last() == Some(&b'.');
+    if dots == 0 {
+        if let Some(target) = host_alias(name) {
+            return query_domain(conf, &target, None, types).map_err(|f| (f.error, f.negative_ttl));
+        }
+    }
     let mut negative_ttl: Option<u32> = Some(u32::MAX);
     let mut note = |failure: &QueryFailure| {
         negative_ttl = negative_ttl
@@ -186,6 +191,29 @@ pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
         .or(got_servfail.then_some(LookupError::TryAgain))
         .unwrap_or(last_error);
     Err((error, negative_ttl))
+}
+
+/// The target of `name` in the `HOSTALIASES` file (glibc's `res_hostalias`): lines of "alias target",
+/// the alias matched without case; reading stops at a line with no blank at all (the last line, without
+/// its newline) or a matching alias without a target.
+pub fn host_alias(name: &[u8]) -> Option<Vec<u8>> {
+    let path = std::env::var_os("HOSTALIASES")?;
+    let text = std::fs::read(path).ok()?;
+    host_alias_in(&text, name)
+}
+
+fn host_alias_in(text: &[u8], name: &[u8]) -> Option<Vec<u8>> {
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let split = line.iter().position(u8::is_ascii_whitespace)?;
+        let (alias, rest) = line.split_at(split);
+        if alias.eq_ignore_ascii_case(name) {
+            let target = rest
+                .split(u8::is_ascii_whitespace)
+                .find(|w| !w.is_empty())?;
+            return Some(target.to_vec());
+        }
+    }
+    None
 }
 
 /// glibc's answer walk: follow the CNAME chain from the question's name; take records of `wanted`
@@ -292,6 +320,11 @@ pub fn lookup_host(
     name: &[u8],
     families: Families,
 ) -> Result<HostAnswer, (LookupError, Option<u32>)> {
+    // glibc's nss_dns asks nothing for a name that is not a host name (res_hnok): HOST_NOT_FOUND.
+    let host_name = Name::from_text(name).filter(Name::is_host_name);
+    if !wire::is_printable(name) || host_name.is_none() {
+        return Err((LookupError::NotFound, None));
+    }
     let types = types_for(conf, families);
     if types.is_empty() {
         return Err((LookupError::NoData, None));
@@ -355,6 +388,30 @@ pub fn lookup_ptr(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_aliases_file() {
+        let text = b"web  www.example.test\nDB db1.example.test extra\nbroken\nlate x.test\n";
+        assert_eq!(
+            host_alias_in(text, b"web"),
+            Some(b"www.example.test".to_vec())
+        );
+        assert_eq!(
+            host_alias_in(text, b"db"),
+            Some(b"db1.example.test".to_vec())
+        );
+        assert_eq!(
+            host_alias_in(text, b"late"),
+            Some(b"x.test".to_vec()),
+            "a newline is a blank"
+        );
+        assert_eq!(
+            host_alias_in(b"last www.test", b"last"),
+            Some(b"www.test".to_vec())
+        );
+        assert_eq!(host_alias_in(b"a\nnoblank", b"zzz"), None);
+        assert_eq!(host_alias_in(b"alone \nzzz y.test\n", b"alone"), None);
+    }
 
     #[test]
     fn reverse_names() {

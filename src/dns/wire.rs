@@ -34,21 +34,52 @@ pub struct Name {
 }
 
 impl Name {
-    /// Parses dotted text ("www.example.test", a trailing dot allowed). `None` for empty labels,
-    /// over-long labels or names, or the empty string.
+    /// Parses dotted text as `ns_name_pton` does: "www.example.test", a trailing dot allowed, `\.` and
+    /// `\DDD` escapes. `None` for empty labels, over-long labels or names; "" and "." are the root.
     pub fn from_text(text: &[u8]) -> Option<Name> {
-        let text = text.strip_suffix(b".").unwrap_or(text);
-        if text.is_empty() {
-            return Some(Name::default());
+        if text == b"." {
+            return Some(Name::root());
         }
-        let labels: Vec<Vec<u8>> = text.split(|&b| b == b'.').map(<[u8]>::to_vec).collect();
+        let mut labels = Vec::new();
+        let mut label = Vec::new();
+        let mut rest = text;
+        while let Some((&byte, after)) = rest.split_first() {
+            rest = after;
+            match byte {
+                b'\\' => {
+                    let digits = rest.get(..3).filter(|d| d.iter().all(u8::is_ascii_digit));
+                    if let Some(digits) = digits {
+                        let value = digits
+                            .iter()
+                            .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
+                        label.push(u8::try_from(value).ok()?);
+                        rest = rest.get(3..)?;
+                    } else {
+                        let (&escaped, after) = rest.split_first()?;
+                        label.push(escaped);
+                        rest = after;
+                    }
+                }
+                b'.' if label.is_empty() => return None,
+                b'.' => labels.push(std::mem::take(&mut label)),
+                _ => label.push(byte),
+            }
+        }
+        if !label.is_empty() {
+            labels.push(label);
+        }
         let name = Name { labels };
-        let valid = name
-            .labels
-            .iter()
-            .all(|l| !l.is_empty() && l.len() <= MAX_LABEL)
-            && name.wire_len() <= MAX_NAME_WIRE;
+        let valid =
+            name.labels.iter().all(|l| l.len() <= MAX_LABEL) && name.wire_len() <= MAX_NAME_WIRE;
         valid.then_some(name)
+    }
+
+    /// glibc's `res_hnok` on the decoded name: every label of letters, digits, `-` and `_`, and no `-`
+    /// first. (With [`is_printable`], what glibc requires of a host name before it asks DNS.)
+    pub fn is_host_name(&self) -> bool {
+        let middle = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+        let leading_dash = self.labels.first().and_then(|l| l.first()) == Some(&b'-');
+        !leading_dash && self.labels.iter().all(|l| l.iter().all(middle))
     }
 
     /// The root name.
@@ -116,6 +147,11 @@ impl Name {
         }
         out.push(0);
     }
+}
+
+/// Whether `text` is printable ASCII without blanks (glibc's `printable_string`).
+pub fn is_printable(text: &[u8]) -> bool {
+    text.iter().all(|b| (0x21..=0x7e).contains(b))
 }
 
 /// One question: name, type, class.
@@ -437,6 +473,20 @@ mod tests {
         assert!(Name::from_text(&long).is_none());
         assert_eq!(Name::from_text(b"x.test.").unwrap().to_text(), b"x.test");
         assert_eq!(Name::root().to_text(), b".");
+    }
+
+    #[test]
+    fn escapes_and_host_name_rules() {
+        let name = |t: &[u8]| Name::from_text(t);
+        assert_eq!(name(b"a\\098.test").unwrap().to_text(), b"ab.test");
+        assert_eq!(name(b"a\\.b.test").unwrap().labels[0], b"a.b");
+        assert!(name(b"a\\256.test").is_none() && name(b"a\\").is_none());
+        assert!(name(b".x").is_none() && name(b"..").is_none() && name(b"x..").is_none());
+        assert!(name(b"a_b.x-.test").unwrap().is_host_name());
+        assert!(!name(b"-x.test").unwrap().is_host_name());
+        assert!(name(b"x.-y.test").unwrap().is_host_name());
+        assert!(!name(b"a\\.b.test").unwrap().is_host_name());
+        assert!(!is_printable(b"a b.test") && !is_printable("\u{fc}.test".as_bytes()));
     }
 
     #[test]
