@@ -15,7 +15,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The most entries kept; the soonest to expire is dropped to make room.
-pub const CAPACITY: usize = 1024;
+pub(crate) const CAPACITY: usize = 1024;
 
 /// What was asked.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

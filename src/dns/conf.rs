@@ -7,7 +7,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::Arc;
 
 /// `<resolv.h>` limits and defaults.
-pub const MAXNS: usize = 3;
+pub(crate) const MAXNS: usize = 3;
 const MAXRESOLVSORT: usize = 10;
 const RES_MAXNDOTS: i64 = 15;
 const RES_MAXRETRANS: i64 = 30;

@@ -5,27 +5,26 @@
 //! reply can make decoding fail but never crash or loop.
 
 /// Record types and the class this resolver uses.
-pub const TYPE_A: u16 = 1;
-pub const TYPE_CNAME: u16 = 5;
-pub const TYPE_SOA: u16 = 6;
-pub const TYPE_PTR: u16 = 12;
-pub const TYPE_AAAA: u16 = 28;
-pub const TYPE_OPT: u16 = 41;
-pub const CLASS_IN: u16 = 1;
+pub(crate) const TYPE_A: u16 = 1;
+pub(crate) const TYPE_CNAME: u16 = 5;
+pub(crate) const TYPE_SOA: u16 = 6;
+pub(crate) const TYPE_PTR: u16 = 12;
+pub(crate) const TYPE_AAAA: u16 = 28;
+pub(crate) const TYPE_OPT: u16 = 41;
+pub(crate) const CLASS_IN: u16 = 1;
 
 /// Response codes (RFC 1035 4.1.1).
-pub const RCODE_NOERROR: u8 = 0;
-pub const RCODE_FORMERR: u8 = 1;
-pub const RCODE_SERVFAIL: u8 = 2;
-pub const RCODE_NXDOMAIN: u8 = 3;
-pub const RCODE_NOTIMP: u8 = 4;
-pub const RCODE_REFUSED: u8 = 5;
+pub(crate) const RCODE_NOERROR: u8 = 0;
+pub(crate) const RCODE_SERVFAIL: u8 = 2;
+pub(crate) const RCODE_NXDOMAIN: u8 = 3;
+pub(crate) const RCODE_NOTIMP: u8 = 4;
+pub(crate) const RCODE_REFUSED: u8 = 5;
 
 /// RFC 1035 2.3.4: a name is at most 255 bytes on the wire, a label at most 63.
 const MAX_NAME_WIRE: usize = 255;
 const MAX_LABEL: usize = 63;
 /// The UDP payload size advertised with EDNS0: glibc's cap since CVE-2017-12132.
-pub const EDNS_UDP_SIZE: u16 = 1200;
+pub(crate) const EDNS_UDP_SIZE: u16 = 1200;
 
 /// A domain name as its labels, in the case the wire gave.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
