@@ -4,6 +4,8 @@
 //! libc function that netlibc itself exports (under `LD_PRELOAD` that would be ourselves).
 
 pub mod errno;
+pub mod lock;
+pub mod socket;
 pub mod syscall;
 
 pub use errno::{get_errno, set_errno, set_h_errno, Errno};
