@@ -3,15 +3,14 @@
 //! and never a failure to reach a server. Entries are keyed by the configuration generation and the
 //! hosts file's version, so a changed resolv.conf or hosts file empties the cache in effect.
 //!
-//! Bounded to [`CAPACITY`] entries. Thread-safe, and fork-safe: the lock is only ever taken with
-//! [`super::lock`], which gives up rather than wait long, so a child forked while another thread held
-//! it runs without the cache instead of deadlocking. No lock is held across I/O.
+//! Bounded to [`CAPACITY`] entries. Thread-safe, and fork-safe through
+//! [`crate::sys::lock::ForkSafeMutex`]; the lock is held only for in-memory work, never across I/O.
 
 use super::conf::FileVersion;
 use super::{Families, HostAnswer, LookupError, PtrAnswer};
+use crate::sys::lock::ForkSafeMutex;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The most entries kept; the soonest to expire is dropped to make room.
@@ -48,7 +47,7 @@ struct Cache {
     entries: HashMap<Key, Entry>,
 }
 
-static CACHE: Mutex<Option<Cache>> = Mutex::new(None);
+static CACHE: ForkSafeMutex<Option<Cache>> = ForkSafeMutex::new(None);
 
 /// Names compare without case.
 pub fn host_key(name: &[u8], families: Families) -> Key {
@@ -57,7 +56,7 @@ pub fn host_key(name: &[u8], families: Families) -> Key {
 
 /// The cached value for `key`, if fresh and valid for `validity`.
 pub fn get(key: &Key, validity: Validity) -> Option<Value> {
-    let guard = super::lock(&CACHE)?;
+    let guard = CACHE.lock();
     let cache = guard.as_ref()?;
     if cache.validity != Some(validity) {
         return None;
@@ -73,9 +72,7 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     }
     let now = Instant::now();
     let expires = now + Duration::from_secs(u64::from(ttl));
-    let Some(mut guard) = super::lock(&CACHE) else {
-        return;
-    };
+    let mut guard = CACHE.lock();
     let cache = guard.get_or_insert_with(|| Cache {
         validity: None,
         entries: HashMap::new(),
@@ -102,9 +99,7 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
 
 /// The number of entries (for tests).
 pub fn len() -> usize {
-    super::lock(&CACHE)
-        .and_then(|g| g.as_ref().map(|c| c.entries.len()))
-        .unwrap_or(0)
+    CACHE.lock().as_ref().map_or(0, |c| c.entries.len())
 }
 
 #[cfg(test)]

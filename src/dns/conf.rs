@@ -3,6 +3,7 @@
 //! The parsed file is kept and reused until the file changes on disk (checked with `stat` on every
 //! lookup, as glibc does since 2.26), unless `options no-reload` was given.
 
+use crate::sys::lock::ForkSafeMutex;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::Arc;
 
@@ -343,7 +344,7 @@ struct Loaded {
     generation: u64,
 }
 
-static CURRENT: std::sync::Mutex<Option<Loaded>> = std::sync::Mutex::new(None);
+static CURRENT: ForkSafeMutex<Option<Loaded>> = ForkSafeMutex::new(None);
 
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -352,11 +353,9 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 pub fn current() -> (Arc<ResolvConf>, u64) {
     let path = resolv_conf_path();
     let version = FileVersion::of(&path);
-    if let Some(guard) = crate::dns::lock(&CURRENT) {
-        if let Some(l) = guard.as_ref() {
-            if l.path == path && (l.version == version || l.conf.options.no_reload) {
-                return (l.conf.clone(), l.generation);
-            }
+    if let Some(l) = CURRENT.lock().as_ref() {
+        if l.path == path && (l.version == version || l.conf.options.no_reload) {
+            return (l.conf.clone(), l.generation);
         }
     }
     let text = std::fs::read(&path).ok();
@@ -371,9 +370,7 @@ pub fn current() -> (Arc<ResolvConf>, u64) {
         conf: conf.clone(),
         generation,
     };
-    if let Some(mut guard) = crate::dns::lock(&CURRENT) {
-        *guard = Some(loaded);
-    }
+    *CURRENT.lock() = Some(loaded);
     (conf, generation)
 }
 #[cfg(test)]

@@ -73,20 +73,6 @@ impl LookupError {
     }
 }
 
-/// Takes a lock for a short, I/O-free critical section; gives up (`None`) after a bounded wait rather
-/// than block forever, so a child forked while another thread held the lock cannot deadlock (its
-/// callers then do without the shared state). A poisoned lock is still usable: the data is a cache.
-pub fn lock<T>(mutex: &std::sync::Mutex<T>) -> Option<std::sync::MutexGuard<'_, T>> {
-    for _ in 0..10_000 {
-        match mutex.try_lock() {
-            Ok(guard) => return Some(guard),
-            Err(std::sync::TryLockError::Poisoned(poisoned)) => return Some(poisoned.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => std::thread::yield_now(),
-        }
-    }
-    None
-}
-
 /// Whether the cache is on: not with `NETLIBC_DNS_CACHE=0` nor `options no-cache`.
 fn cache_enabled(conf: &ResolvConf) -> bool {
     !conf.options.no_cache && std::env::var_os("NETLIBC_DNS_CACHE").is_none_or(|v| v != "0")
