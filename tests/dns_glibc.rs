@@ -372,6 +372,11 @@ fn scenarios() -> Vec<(&'static str, Script)> {
     };
     vec![
         ("normal", normal()),
+        ("normal no-aaaa", normal()),
+        ("normal ndots:2", normal()),
+        ("normal no-tld-query", normal()),
+        ("normal edns0 single-request trust-ad", normal()),
+        ("normal use-vc", normal()),
         ("drop", Box::new(|_: &Request| vec![])),
         ("servfail", only(|r| ReplyBuilder::to(r, 2).build())),
         ("refused", only(|r| ReplyBuilder::to(r, 5).build())),
@@ -497,15 +502,19 @@ fn oracle_in_namespace() {
     ];
     for (label, script) in scenarios() {
         let server = DnsServer::start("127.0.0.1:53", script);
-        let text = "nameserver 127.0.0.1\nsearch corp.test\noptions timeout:1 attempts:1\n";
-        std::fs::write(&conf_path, text).unwrap();
+        let normal = label.starts_with("normal");
+        let extra = label.strip_prefix("normal").unwrap_or_default().trim();
+        let text = format!(
+            "nameserver 127.0.0.1\nsearch corp.test\noptions timeout:1 attempts:1 {extra}\n"
+        );
+        std::fs::write(&conf_path, &text).unwrap();
         assert_eq!(
             std::fs::read_to_string("/etc/resolv.conf").unwrap(),
             text,
             "bind mount missing"
         );
         let conf = ResolvConf::parse(Some(text.as_bytes()), &Default::default());
-        let chosen: Vec<_> = if label == "normal" {
+        let chosen: Vec<_> = if normal {
             names.to_vec()
         } else {
             vec![("host.test", Families::V4)]
@@ -523,7 +532,7 @@ fn oracle_in_namespace() {
                 ));
             }
         }
-        let both: Vec<&str> = if label == "normal" {
+        let both: Vec<&str> = if normal {
             vec![
                 "host.test",
                 "www.test",
@@ -532,6 +541,7 @@ fn oracle_in_namespace() {
                 "dangling.test",
                 "nothing",
                 "only6",
+                "myalias",
             ]
         } else {
             vec!["host.test"]
@@ -547,7 +557,7 @@ fn oracle_in_namespace() {
             }
         }
         {
-            let addresses: &[&str] = if label == "normal" {
+            let addresses: &[&str] = if normal {
                 &["192.0.2.1", "2001:db8::1", "192.0.2.99"]
             } else {
                 &["192.0.2.1"]

@@ -57,6 +57,7 @@ impl Query {
     fn is_answered_by(&self, reply: &Reply) -> bool {
         reply.is_response
             && reply.id == self.id
+            && reply.question_count == 1
             && reply.question.as_ref().is_some_and(|q| {
                 q.qtype == self.question.qtype
                     && q.qclass == self.question.qclass

@@ -221,6 +221,8 @@ pub struct Reply {
     pub rcode: u8,
     /// The first question (replies to our queries carry exactly one).
     pub question: Option<Question>,
+    /// QDCOUNT: a reply with more than one question does not answer our query (`res_queriesmatch`).
+    pub question_count: u16,
     pub answers: Vec<Record>,
     /// ANCOUNT as the header gives it (glibc decides "has answers" on it, before parsing them).
     pub answer_count: u16,
@@ -353,6 +355,7 @@ pub fn parse_reply(message: &[u8]) -> Option<Reply> {
         truncated: flags & 0x0200 != 0,
         rcode: (flags & 0x000f) as u8,
         question,
+        question_count: qdcount,
         answers,
         answer_count: ancount,
         malformed: !complete,
