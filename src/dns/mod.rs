@@ -83,40 +83,110 @@ fn hosts_path() -> std::path::PathBuf {
     std::env::var_os("NETLIBC_HOSTS").map_or_else(|| "/etc/hosts".into(), Into::into)
 }
 
-fn validity(generation: u64) -> cache::Validity {
-    cache::Validity {
-        conf_generation: generation,
-        hosts_version: conf::FileVersion::of(&hosts_path()),
+/// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
+/// two `stat`s (about 2 µs here), more than the hit itself; a lookup that goes to the network always
+/// checks first, so only answers already cached can outlive a file change, and by this much at most.
+const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The configuration and cache validity found by the last check of the files.
+#[derive(Clone)]
+struct Checked {
+    at: std::time::Instant,
+    resolv_path: std::path::PathBuf,
+    hosts_path: std::path::PathBuf,
+    conf: std::sync::Arc<ResolvConf>,
+    validity: cache::Validity,
+}
+
+static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
+    crate::sys::lock::ForkSafeMutex::new(None);
+
+/// Checks resolv.conf (reloading it if changed) and the hosts file now.
+fn check_files() -> Checked {
+    let (conf, generation) = conf::current();
+    let hosts_path = hosts_path();
+    let checked = Checked {
+        at: std::time::Instant::now(),
+        resolv_path: conf::resolv_conf_path(),
+        validity: cache::Validity {
+            conf_generation: generation,
+            hosts_version: conf::FileVersion::of(&hosts_path),
+        },
+        hosts_path,
+        conf,
+    };
+    *LAST_CHECK.lock() = Some(checked.clone());
+    checked
+}
+
+/// The last check if it is recent and for the same paths, else a new one.
+fn recent_check() -> Checked {
+    let last = LAST_CHECK.lock().clone();
+    match last {
+        Some(c)
+            if c.at.elapsed() < RECHECK_INTERVAL
+                && c.resolv_path == conf::resolv_conf_path()
+                && c.hosts_path == hosts_path() =>
+        {
+            c
+        }
+        _ => check_files(),
     }
+}
+
+/// A resolver result with the TTL the cache may keep it for.
+type Timed<T> = Result<T, (LookupError, Option<u32>)>;
+
+/// Serves `key` from the cache, or resolves it with `resolve` (on freshly checked files) and keeps
+/// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
+fn cached<T: Clone>(
+    key: cache::Key,
+    wrap: fn(Result<T, LookupError>) -> cache::Value,
+    unwrap: fn(cache::Value) -> Option<Result<T, LookupError>>,
+    ttl_of: fn(&T) -> u32,
+    resolve: impl Fn(&ResolvConf) -> Timed<T>,
+) -> Result<T, LookupError> {
+    let recent = recent_check();
+    if !cache_enabled(&recent.conf) {
+        return resolve(&conf::current().0).map_err(|(error, _)| error);
+    }
+    if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+        return result;
+    }
+    let fresh = check_files();
+    let result = resolve(&fresh.conf);
+    let ttl = match &result {
+        Ok(answer) => ttl_of(answer),
+        Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
+    };
+    let result = result.map_err(|(error, _)| error);
+    let keep = matches!(
+        result,
+        Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
+    );
+    if keep && cache_enabled(&fresh.conf) {
+        cache::put(key, wrap(result.clone()), ttl, fresh.validity);
+    }
+    result
 }
 
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
 /// resolv.conf and the TTL cache.
 pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, LookupError> {
-    let (conf, generation) = conf::current();
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
-    let may_be_alias = !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some();
-    if !cache_enabled(&conf) || may_be_alias {
-        return lookup_host_with(&conf, name, families);
+    if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
+        return lookup_host_with(&conf::current().0, name, families);
     }
-    let key = cache::host_key(name, families);
-    let valid_for = validity(generation);
-    if let Some(cache::Value::Host(result)) = cache::get(&key, valid_for) {
-        return result;
-    }
-    let result = resolver::lookup_host(&conf, name, families);
-    let ttl = match &result {
-        Ok(answer) => answer.ttl,
-        Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
-    };
-    let result = result.map_err(|(error, _)| error);
-    if matches!(
-        result,
-        Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
-    ) {
-        cache::put(key, cache::Value::Host(result.clone()), ttl, valid_for);
-    }
-    result
+    cached(
+        cache::host_key(name, families),
+        cache::Value::Host,
+        |value| match value {
+            cache::Value::Host(result) => Some(result),
+            cache::Value::Ptr(_) => None,
+        },
+        |answer| answer.ttl,
+        |conf| resolver::lookup_host(conf, name, families),
+    )
 }
 
 /// [`lookup_host`] with an explicit configuration and no cache.
@@ -131,28 +201,16 @@ pub fn lookup_host_with(
 /// Looks the names of `address` up (PTR under in-addr.arpa or ip6.arpa), with the current
 /// resolv.conf and the TTL cache.
 pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
-    let (conf, generation) = conf::current();
-    if !cache_enabled(&conf) {
-        return lookup_ptr_with(&conf, address);
-    }
-    let key = cache::Key::Ptr(address);
-    let valid_for = validity(generation);
-    if let Some(cache::Value::Ptr(result)) = cache::get(&key, valid_for) {
-        return result;
-    }
-    let result = resolver::lookup_ptr(&conf, address);
-    let ttl = match &result {
-        Ok(answer) => answer.ttl,
-        Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
-    };
-    let result = result.map_err(|(error, _)| error);
-    if matches!(
-        result,
-        Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
-    ) {
-        cache::put(key, cache::Value::Ptr(result.clone()), ttl, valid_for);
-    }
-    result
+    cached(
+        cache::Key::Ptr(address),
+        cache::Value::Ptr,
+        |value| match value {
+            cache::Value::Ptr(result) => Some(result),
+            cache::Value::Host(_) => None,
+        },
+        |answer| answer.ttl,
+        |conf| resolver::lookup_ptr(conf, address),
+    )
 }
 
 /// [`lookup_ptr`] with an explicit configuration and no cache.
