@@ -146,11 +146,15 @@ fn cached<T: Clone>(
     ttl_of: fn(&T) -> u32,
     resolve: impl Fn(&ResolvConf) -> Timed<T>,
 ) -> Result<T, LookupError> {
+    let timer = crate::trace::start();
     let recent = recent_check();
     if !cache_enabled(&recent.conf) {
-        return resolve(&conf::current().0).map_err(|(error, _)| error);
+        let result = resolve(&conf::current().0).map_err(|(error, _)| error);
+        trace_lookup(timer, &key, "dns", &result);
+        return result;
     }
     if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+        trace_lookup(timer, &key, "cache", &result);
         return result;
     }
     let fresh = check_files();
@@ -164,10 +168,43 @@ fn cached<T: Clone>(
         result,
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
+    trace_lookup(timer, &key, "dns", &result);
     if keep && cache_enabled(&fresh.conf) {
         cache::put(key, wrap(result.clone()), ttl, fresh.validity);
     }
     result
+}
+
+/// One `NETLIBC_TRACE` line for a DNS lookup: what was asked, where the answer came from, the outcome.
+fn trace_lookup<T>(
+    timer: Option<crate::trace::Timer>,
+    key: &cache::Key,
+    source: &str,
+    result: &Result<T, LookupError>,
+) {
+    let Some(timer) = timer else { return };
+    let outcome = match result {
+        Ok(_) => "found",
+        Err(LookupError::NotFound) => "HOST_NOT_FOUND",
+        Err(LookupError::NoData) => "NO_DATA",
+        Err(LookupError::TryAgain) => "TRY_AGAIN",
+        Err(LookupError::NoRecovery) => "NO_RECOVERY",
+    };
+    match key {
+        cache::Key::Host(name, families) => {
+            let name = crate::trace::Quoted(Some(name));
+            crate::trace::emit(
+                timer,
+                format_args!("dns host {name} {families:?} -> {outcome} [{source}]"),
+            );
+        }
+        cache::Key::Ptr(address) => {
+            crate::trace::emit(
+                timer,
+                format_args!("dns ptr {address} -> {outcome} [{source}]"),
+            );
+        }
+    }
 }
 
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current

@@ -91,10 +91,21 @@ fn parse_sources(line: &[u8]) -> Vec<Step> {
             .iter()
             .position(|b| b.is_ascii_whitespace() || *b == b'[')
             .unwrap_or(rest.len());
-        let source = match rest.get(..end).unwrap_or_default() {
+        let word = rest.get(..end).unwrap_or_default();
+        let source = match word {
             b"files" => Some(Source::Files),
             b"dns" => Some(Source::Dns),
-            _ => None, // a module netlibc does not have: skipped, like a missing libnss_*.so
+            _ => {
+                // A module netlibc does not have: skipped, as glibc skips a missing libnss_*.so.
+                if let Some(timer) = crate::trace::start() {
+                    let word = crate::trace::Quoted(Some(word));
+                    crate::trace::emit(
+                        timer,
+                        format_args!("nsswitch hosts: skipping source {word}"),
+                    );
+                }
+                None
+            }
         };
         last_was_ours = source.is_some();
         steps.extend(source.map(Step::new));
