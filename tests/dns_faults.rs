@@ -583,3 +583,46 @@ fn no_descriptors_leak() {
     // Other tests run in parallel threads and open sockets too: allow for theirs, not for 120 of ours.
     assert!(count() <= before + 8, "{} -> {}", before, count());
 }
+
+#[test]
+fn rotate_spreads_first_queries_over_the_servers() {
+    let one = DnsServer::start("127.0.0.1:0", zone().handler());
+    let two = DnsServer::start("127.0.0.2:0", zone().handler());
+    let rotating = conf_for(
+        &[one.address, two.address],
+        "options rotate timeout:1 attempts:1\n",
+    );
+    for _ in 0..6 {
+        lookup_with(&rotating, "host.test");
+    }
+    assert_eq!(
+        (one.query_count(), two.query_count()),
+        (3, 3),
+        "each lookup starts at the next server"
+    );
+    one.clear();
+    two.clear();
+    let fixed = conf_for(&[one.address, two.address], FAST);
+    for _ in 0..4 {
+        lookup_with(&fixed, "host.test");
+    }
+    assert_eq!(
+        (one.query_count(), two.query_count()),
+        (4, 0),
+        "without rotate, always the first"
+    );
+}
+
+fn lookup_with(conf: &ResolvConf, name: &str) {
+    dns::lookup_host_with(conf, name.as_bytes(), Families::V4).unwrap();
+}
+
+#[test]
+fn ipv6_nameserver() {
+    let server = DnsServer::start("[::1]:0", zone().handler());
+    let conf = conf_for(&[server.address], FAST);
+    let answer = dns::lookup_host_with(&conf, b"host.test", Families::Both).unwrap();
+    assert_eq!((answer.v4.len(), answer.v6.len()), (2, 1));
+    let conf = conf_for(&[server.address], "options use-vc timeout:1\n");
+    assert!(dns::lookup_host_with(&conf, b"host.test", Families::Both).is_ok());
+}
