@@ -287,12 +287,11 @@ pub fn host_answer(answered: &Answered) -> Result<HostAnswer, LookupError> {
     Ok(answer)
 }
 
-/// The record types to ask for `families`, with `no-aaaa`.
+/// The record types to ask for `families`, with `no-aaaa` (which [`lookup_host`] handles for V6).
 pub fn types_for(conf: &ResolvConf, families: Families) -> Vec<u16> {
     match (families, conf.options.no_aaaa) {
         (Families::V4, _) | (Families::Both, true) => vec![wire::TYPE_A],
-        (Families::V6, true) => vec![],
-        (Families::V6, false) => vec![wire::TYPE_AAAA],
+        (Families::V6, _) => vec![wire::TYPE_AAAA],
         (Families::Both, false) => vec![wire::TYPE_A, wire::TYPE_AAAA],
     }
 }
@@ -325,10 +324,12 @@ pub fn lookup_host(
     if !wire::is_printable(name) || host_name.is_none() {
         return Err((LookupError::NotFound, None));
     }
-    let types = types_for(conf, families);
-    if types.is_empty() {
+    if families == Families::V6 && conf.options.no_aaaa {
+        // glibc asks A instead and reports what that says about the name, without its addresses.
+        search(conf, name, &[wire::TYPE_A])?;
         return Err((LookupError::NoData, None));
     }
+    let types = types_for(conf, families);
     let answered = search(conf, name, &types)?;
     let mut answer = host_answer(&answered).map_err(|e| (e, None))?;
     if families == Families::V4 {
