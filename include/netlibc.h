@@ -28,6 +28,15 @@ uint32_t (ntohl)(uint32_t netlong);
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
 
+// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
+
+// `freeaddrinfo(res)` — frees a list getaddrinfo returned (ours or glibc's: the layout is the same).
+void freeaddrinfo(struct addrinfo *res);
+
+// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
+int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -2,3 +2,4 @@
 //! raw pointers; each function converts its arguments, calls the safe core and reports the result the
 //! way glibc does (return value, errno, h_errno).
 pub mod arpa_inet;
+pub mod netdb;

@@ -1,0 +1,3 @@
+//! `<netdb.h>`: name and service lookups.
+pub mod addrinfo;
+pub mod nameinfo;
