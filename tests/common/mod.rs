@@ -18,7 +18,8 @@ impl Glibc {
     /// Opens glibc's `libc.so.6`.
     pub fn open() -> Glibc {
         // SAFETY: the name is a NUL-terminated string; libc.so.6 is already loaded in the process.
-        let handle = unsafe { libc::dlopen(c"libc.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        let handle =
+            unsafe { libc::dlopen(c"libc.so.6".as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
         assert!(!handle.is_null(), "dlopen(libc.so.6) failed");
         Glibc { handle }
     }
