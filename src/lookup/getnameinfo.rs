@@ -36,12 +36,14 @@ pub(crate) const SUN_PATH_OFFSET: usize = 2;
 pub(crate) const SOCKADDR_UN_LEN: usize = 110;
 
 /// How many bytes of a socket address of `family` getnameinfo reads, given the caller's length: the
-/// ABI layer views exactly that much of the caller's memory.
+/// ABI layer views exactly that much of the caller's memory (for AF_LOCAL, the whole `sockaddr_un`,
+/// as glibc reads it).
 pub fn sockaddr_read_len(family: i32, salen: usize) -> usize {
     let size = match family {
         AF_INET => SOCKADDR_IN_LEN,
         AF_INET6 => SOCKADDR_IN6_LEN,
-        AF_LOCAL => SOCKADDR_UN_LEN,
+        // glibc reads `sun_path` up to its NUL whatever `salen` says.
+        AF_LOCAL => return SOCKADDR_UN_LEN,
         _ => 2,
     };
     salen.min(size)
@@ -101,8 +103,7 @@ pub fn check_arguments(
     Ok(())
 }
 
-/// What a translation leaves in errno besides its result: glibc sets ENOSPC when a scope does not
-/// fit (and still succeeds).
+/// What a translation leaves in errno besides its result (glibc's lookups set it as a side effect).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Outcome {
     pub errno: Option<i32>,
@@ -123,8 +124,7 @@ impl From<GaiError> for Failure {
 }
 
 /// Fills `host` and `serv` (each absent when the caller passed NULL or a zero length) as glibc's
-/// getnameinfo does. On success the last byte of each buffer is set to NUL by the caller, as glibc
-/// does.
+/// getnameinfo does.
 pub fn getnameinfo(
     address: &SocketAddress<'_>,
     host: Option<&mut [u8]>,
@@ -143,7 +143,12 @@ pub fn getnameinfo(
         match address {
             SocketAddress::Local { path } => copy_checked(serv, path)?,
             SocketAddress::V4 { port, .. } | SocketAddress::V6 { port, .. } => {
-                inet_service(*port, serv, flags, sources)?
+                let looked_up = flags & NI_NUMERICSERV == 0;
+                // getservbyport_r leaves errno at its return value: 0, found or not.
+                let errno = if looked_up { Some(0) } else { outcome.errno };
+                inet_service(*port, serv, flags, sources)
+                    .map_err(|error| Failure { error, errno })?;
+                outcome.errno = errno;
             }
         }
     }
@@ -158,8 +163,8 @@ fn copy_checked(buffer: &mut [u8], text: &[u8]) -> Result<(), GaiError> {
     Ok(())
 }
 
-/// `strlcpy` / `snprintf` into the buffer: as much as fits plus a NUL, and `EAI_OVERFLOW` when it
-/// did not all fit (the truncated text stays written, as in glibc).
+/// `snprintf` into the buffer: as much as fits plus a NUL, and `EAI_OVERFLOW` when it did not all
+/// fit (the truncated text stays written, as in glibc).
 fn copy_truncating(buffer: &mut [u8], text: &[u8]) -> Result<(), GaiError> {
     let room = buffer.len().saturating_sub(1);
     let written = text.len().min(room);
@@ -192,16 +197,48 @@ fn inet_host(
     flags: i32,
     sources: &dyn NameSources,
 ) -> Result<Outcome, Failure> {
+    let mut lookup_errno = None;
     if flags & NI_NUMERICHOST == 0 {
+        // gethostbyaddr_r leaves errno at its return value: 0 when found or not found; it refuses
+        // :: before that without touching errno.
+        let unspecified =
+            matches!(address, SocketAddress::V6 { address, .. } if address.is_unspecified());
+        let errno = (!unspecified).then_some(0);
         match host_name(address, host, flags, sources) {
-            Err(GaiError::NoName) => {}
-            result => return result.map(|()| Outcome::default()).map_err(Failure::from),
+            Err(GaiError::NoName) => lookup_errno = errno,
+            Err(error @ GaiError::Again) => {
+                return Err(Failure {
+                    error,
+                    errno: Some(libc::EAGAIN),
+                })
+            }
+            Err(error @ GaiError::System(code)) => {
+                return Err(Failure {
+                    error,
+                    errno: Some(code),
+                })
+            }
+            result => {
+                return result
+                    .map(|()| Outcome { errno })
+                    .map_err(|error| Failure { error, errno })
+            }
         }
     }
     if flags & NI_NAMEREQD != 0 {
-        return Err(GaiError::NoName.into());
+        return Err(Failure {
+            error: GaiError::NoName,
+            errno: lookup_errno,
+        });
     }
     numeric_host(address, host, sources)
+        .map(|o| Outcome {
+            errno: o.errno.or(lookup_errno),
+        })
+        .map_err(|f| Failure {
+            errno: f.errno.or(lookup_errno),
+            ..f
+        })
 }
 
 /// The reverse lookup through the sources, as `gethostbyaddr_r`; `EAI_NONAME` lets the caller fall
@@ -265,42 +302,35 @@ fn strip_local_domain(name: &mut Vec<u8>, sources: &dyn NameSources) {
 }
 
 /// The numeric form; an IPv6 scope id follows as "%name" for link-local addresses whose interface
-/// exists, else "%number". A scope that does not fit is left out (errno ENOSPC, still success).
+/// exists (glibc asks `if_indextoname`, which leaves ENXIO when there is none), else "%number". The
+/// scope is written as `snprintf` would: truncated, with `EAI_OVERFLOW`, when it does not fit.
 fn numeric_host(
     address: &SocketAddress<'_>,
     host: &mut [u8],
     sources: &dyn NameSources,
 ) -> Result<Outcome, Failure> {
-    let (text, scope) = match *address {
-        SocketAddress::V4 { address, .. } => (address.to_string(), 0),
+    let (text, v6, scope) = match *address {
+        SocketAddress::V4 { address, .. } => (address.to_string(), None, 0),
         SocketAddress::V6 {
             address, scope_id, ..
-        } => (format_ipv6(&address), scope_id),
+        } => (format_ipv6(&address), Some(address), scope_id),
         SocketAddress::Local { .. } => return Err(GaiError::Family.into()),
     };
     copy_checked(host, text.as_bytes()).map_err(|error| Failure {
         error,
         errno: Some(libc::ENOSPC),
     })?;
-    if scope == 0 {
-        return Ok(Outcome::default());
-    }
-    let SocketAddress::V6 { address, .. } = *address else {
+    let Some(v6) = v6.filter(|_| scope != 0) else {
         return Ok(Outcome::default());
     };
-    let name = scope_printed_as_name(&address)
-        .then(|| sources.interface_name(scope))
-        .flatten();
-    let scope_text = name.unwrap_or_else(|| scope.to_string().into_bytes());
-    let end = text.len();
-    if end + 1 + scope_text.len() + 1 > host.len() {
-        return Ok(Outcome {
-            errno: Some(libc::ENOSPC),
-        });
-    }
-    host[end] = b'%';
-    copy_checked(&mut host[end + 1..], &scope_text)?;
-    Ok(Outcome::default())
+    let by_name = scope_printed_as_name(&v6);
+    let name = by_name.then(|| sources.interface_name(scope)).flatten();
+    let errno = (by_name && name.is_none()).then_some(libc::ENXIO);
+    let mut scope_text = vec![b'%'];
+    scope_text.extend(name.unwrap_or_else(|| scope.to_string().into_bytes()));
+    let rest = host.get_mut(text.len()..).unwrap_or_default();
+    copy_truncating(rest, &scope_text).map_err(|error| Failure { error, errno })?;
+    Ok(Outcome { errno })
 }
 
 /// The service: its name from the services database for "tcp" (or "udp" with NI_DGRAM), else the
@@ -314,7 +344,7 @@ fn inet_service(
     if flags & NI_NUMERICSERV == 0 {
         let protocol = if flags & NI_DGRAM != 0 { "udp" } else { "tcp" };
         if let Some(name) = sources.service_name(port, protocol) {
-            return copy_truncating(serv, &name);
+            return copy_checked(serv, &name);
         }
     }
     copy_truncating(serv, port.to_string().as_bytes())
@@ -397,7 +427,11 @@ mod tests {
         let s = TestSources::default();
         assert_eq!(
             run(v4("127.0.0.1", 80), 64, 32, 0, &s),
-            (Ok(Outcome::default()), "localhost".into(), "http".into())
+            (
+                Ok(Outcome { errno: Some(0) }),
+                "localhost".into(),
+                "http".into()
+            )
         );
         assert_eq!(run(v4("127.0.0.1", 514), 64, 32, NI_DGRAM, &s).2, "syslog");
         assert_eq!(run(v4("127.0.0.1", 514), 64, 32, 0, &s).2, "shell");
@@ -464,16 +498,19 @@ mod tests {
             run(v6("2001:db8::1", 0, 1), 64, 0, NI_NUMERICHOST, &s).1,
             "2001:db8::1%1"
         );
-        // The scope does not fit: left out, ENOSPC, still success.
+        // The scope does not fit: written truncated, EAI_OVERFLOW.
         let (result, host, _) = run(v6("fe80::1", 0, 1), 9, 0, NI_NUMERICHOST, &s);
         assert_eq!(
             (result, host.as_str()),
-            (
-                Ok(Outcome {
-                    errno: Some(libc::ENOSPC)
-                }),
-                "fe80::1"
-            )
+            (Err(GaiError::Overflow), "fe80::1%")
+        );
+        // A link-local scope without an interface: printed as a number, errno ENXIO.
+        let unknown = run(v6("fe80::1", 0, 99), 64, 0, NI_NUMERICHOST, &s).0;
+        assert_eq!(
+            unknown,
+            Ok(Outcome {
+                errno: Some(libc::ENXIO)
+            })
         );
     }
 
@@ -491,7 +528,7 @@ mod tests {
         let (result, _, serv) = run(v4("10.0.0.1", 80), 0, 2, NI_NUMERICSERV, &s);
         assert_eq!((result, serv.as_str()), (Err(GaiError::Overflow), "8"));
         let (result, _, serv) = run(v4("10.0.0.1", 80), 0, 4, 0, &s);
-        assert_eq!((result, serv.as_str()), (Err(GaiError::Overflow), "htt"));
+        assert_eq!((result, serv.as_str()), (Err(GaiError::Overflow), "####"));
         assert_eq!(
             run(v4("127.0.0.1", 80), 9, 0, 0, &s).0,
             Err(GaiError::Overflow)

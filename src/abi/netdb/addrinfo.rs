@@ -12,7 +12,7 @@ use crate::lookup::getaddrinfo::{getaddrinfo as resolve, Hints, Resolution};
 use crate::lookup::service::ServiceTuple;
 use crate::lookup::sources::Destination;
 use crate::lookup::system::SystemSources;
-use crate::sys::{set_errno, Errno};
+use crate::sys::{get_errno, set_errno, Errno};
 
 /// `AI_IDN | AI_CANONIDN`: the flags that make the caller's locale matter.
 const IDN_FLAGS: c_int = 0x40 | 0x80;
@@ -51,8 +51,11 @@ pub unsafe extern "C" fn getaddrinfo(
     let sources = SystemSources {
         utf8_locale: idn && locale_is_utf8(),
     };
+    // The file reads below may touch errno; it is restored unless the result is EAI_SYSTEM.
+    let saved_errno = get_errno();
     let packed = resolve(node, service, hints.as_ref(), &sources)
         .and_then(|r| pack(&r).ok_or(GaiError::Memory));
+    set_errno(saved_errno);
     match packed {
         Ok(list) => {
             // SAFETY: the caller passes NULL or a writable pointer; the list is ours to hand over.

@@ -4,12 +4,11 @@ use core::ffi::{c_char, c_int, CStr};
 
 use libc::{sockaddr, socklen_t};
 
-use crate::lookup::gai_error::GaiError;
 use crate::lookup::getnameinfo::{
     check_arguments, getnameinfo as translate, parse_sockaddr, sockaddr_read_len,
 };
 use crate::lookup::system::SystemSources;
-use crate::sys::{set_errno, Errno};
+use crate::sys::{get_errno, set_errno, Errno};
 
 /// `NI_IDN`: the flag that makes the caller's locale matter.
 const NI_IDN: c_int = 32;
@@ -18,10 +17,11 @@ const NI_IDN: c_int = 32;
 /// a host name and a service name.
 ///
 /// Differences from glibc: until the DNS module is wired in, host names come from the hosts file
-/// only. For AF_LOCAL, `sun_path` is read only within `salen` (glibc reads to its NUL).
+/// only.
 ///
 /// # Safety
-/// `sa` is NULL or points to `salen` readable bytes; `host` and `serv` are NULL or point to
+/// `sa` is NULL or points to `salen` readable bytes (for AF_LOCAL, a whole `struct sockaddr_un`, as
+/// glibc reads `sun_path` to its NUL); `host` and `serv` are NULL or point to
 /// `hostlen` / `servlen` writable bytes.
 ///
 /// # References
@@ -48,7 +48,7 @@ pub unsafe extern "C" fn getnameinfo(
     }
     // SAFETY: `sa` is non-NULL with at least 2 readable bytes (checked above: salen >= 2).
     let family = c_int::from(unsafe { (*sa).sa_family });
-    // SAFETY: the caller guarantees `salen` readable bytes; we view no more than that.
+    // SAFETY: the caller guarantees the bytes `sockaddr_read_len` asks for (see # Safety).
     let bytes =
         unsafe { core::slice::from_raw_parts(sa.cast::<u8>(), sockaddr_read_len(family, salen)) };
     let address = match parse_sockaddr(bytes, salen) {
@@ -60,30 +60,14 @@ pub unsafe extern "C" fn getnameinfo(
     let sources = SystemSources {
         utf8_locale: flags & NI_IDN != 0 && locale_is_utf8(),
     };
-    let (host_end, serv_end) = (host_buffer.is_some(), serv_buffer.is_some());
-    match translate(&address, host_buffer, serv_buffer, flags, &sources) {
-        Ok(outcome) => {
-            // glibc terminates both buffers at their last byte on success.
-            // SAFETY: as above; the last byte of each present buffer is writable.
-            unsafe {
-                terminate(host_end.then_some((host, hostlen)));
-                terminate(serv_end.then_some((serv, servlen)));
-            }
-            if let Some(errno) = outcome.errno {
-                set_errno(Errno(errno));
-            }
-            0
-        }
-        Err(failure) => {
-            if let GaiError::System(errno) = failure.error {
-                set_errno(Errno(errno));
-            }
-            if let Some(errno) = failure.errno {
-                set_errno(Errno(errno));
-            }
-            failure.error.code()
-        }
-    }
+    // The file reads below may touch errno; the caller sees only what glibc would leave.
+    let saved_errno = get_errno();
+    let (code, errno) = match translate(&address, host_buffer, serv_buffer, flags, &sources) {
+        Ok(outcome) => (0, outcome.errno),
+        Err(failure) => (failure.error.code(), failure.errno),
+    };
+    set_errno(errno.map_or(saved_errno, Errno));
+    code
 }
 
 /// The caller's buffer as a slice, or `None` for NULL or a zero length (glibc skips those).
@@ -94,17 +78,6 @@ unsafe fn buffer<'a>(pointer: *mut c_char, length: socklen_t) -> Option<&'a mut 
     // SAFETY: caller's contract.
     (!pointer.is_null() && length > 0)
         .then(|| unsafe { core::slice::from_raw_parts_mut(pointer.cast::<u8>(), length as usize) })
-}
-
-/// Writes NUL at the last byte of the buffer, if there is one.
-///
-/// # Safety
-/// As for [`buffer`].
-unsafe fn terminate(buffer: Option<(*mut c_char, socklen_t)>) {
-    if let Some((pointer, length)) = buffer {
-        // SAFETY: length > 0 and the buffer is writable (caller's contract).
-        unsafe { pointer.add(length as usize - 1).write(0) };
-    }
 }
 
 /// Whether the caller's locale is UTF-8 (libidn2 converts to the locale's encoding).
