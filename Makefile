@@ -14,7 +14,7 @@ GLIBC_BINS := $(addprefix $(BUILD)/glibc/,$(C_NAMES))
 LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
-.PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header c-tests bench \
+.PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
         fuzz install clean
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
@@ -35,10 +35,14 @@ $(BUILD)/linked/%: c_tests/%.c c_tests/common.h | lib
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Iinclude -include netlibc.h -o $@ $< -L$(LIBDIR) -lnetlibc -Wl,-rpath,$(LIBDIR)
 
+# Tests of GNU extensions (accept4, sendmmsg, recvmmsg) need _GNU_SOURCE before any header, and
+# `-include netlibc.h` comes first, so it is set on the command line.
+$(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURCE
+
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header cargo-test c-tests
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -56,6 +60,7 @@ check-header: lib
 	  git diff --exit-code -- include/netlibc.h || { echo "include/netlibc.h is stale: commit it"; exit 1; }; fi
 	$(CC) -O0 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
 	$(CC) -O2 -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
+	$(CC) -O2 -D_GNU_SOURCE -Wall -Wextra -Werror -Iinclude -o /dev/null c_tests/compile/header_check.c
 	@echo "check-header: header is current and matches glibc's prototypes at -O0 and -O2"
 
 cargo-test:
@@ -82,3 +87,6 @@ install: lib
 clean:
 	cargo clean
 	rm -rf $(BUILD)
+
+check-install: lib
+	scripts/check-install.sh

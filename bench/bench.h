@@ -30,4 +30,6 @@ extern volatile unsigned long bench_sink;
 
 /* Each group of cases lives in its own file and ends with a case whose name is NULL. */
 extern const struct bench_case inet_cases[];
+extern const struct bench_case socket_cases[];
+extern const struct bench_case db_cases[];
 #endif

@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+struct mmsghdr;
+struct timespec;
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +30,7 @@ uint32_t (ntohl)(uint32_t netlong);
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
 
+<<<<<<< HEAD
 // `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
 
@@ -36,6 +39,211 @@ void freeaddrinfo(struct addrinfo *res);
 
 // `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
 int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
+=======
+// `inet_pton(af, src, dst)` — converts IPv4 or IPv6 address text to binary (network byte order).
+int inet_pton(int af, const char *src, void *dst);
+
+// `inet_ntop(af, src, dst, size)` — converts a binary IPv4 or IPv6 address to text.
+const char *inet_ntop(int af, const void *src, char *dst, socklen_t size);
+
+// `inet_aton(cp, inp)` — converts IPv4 text in any of the numbers-and-dots forms to binary.
+int inet_aton(const char *cp, struct in_addr *inp);
+
+// `inet_addr(cp)` — converts IPv4 text (as `inet_aton` reads it) to binary in network byte order.
+in_addr_t inet_addr(const char *cp);
+
+// `inet_network(cp)` — converts a network number in numbers-and-dots text to a host-order value.
+in_addr_t inet_network(const char *cp);
+
+// `inet_ntoa(in)` — converts a binary IPv4 address to dotted-quad text in a per-thread buffer.
+char *inet_ntoa(struct in_addr in);
+
+// `inet_makeaddr(net, host)` — joins a class A, B or C network number and a host number.
+struct in_addr inet_makeaddr(in_addr_t net, in_addr_t host);
+
+// `inet_lnaof(in)` — the host part of an address under its class (A, B or C), in host byte order.
+in_addr_t inet_lnaof(struct in_addr in);
+
+// `inet_netof(in)` — the network part of an address under its class (A, B or C), in host byte order.
+in_addr_t inet_netof(struct in_addr in);
+
+// `hstrerror(err)` — the message for an h_errno value.
+const char *hstrerror(int err);
+
+// `herror(s)` — prints `s: ` (when `s` is neither NULL nor empty) and h_errno's message to standard
+void herror(const char *s);
+
+// `gethostbyname2_r(name, af, result_buf, buf, buflen, result, h_errnop)` — looks a host name up in
+int gethostbyname2_r(const char *name, int af, struct hostent *result_buf, char *buf, uintptr_t buflen, struct hostent **result, int *h_errnop);
+
+// `gethostbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks an IPv4 host up, into
+int gethostbyname_r(const char *name, struct hostent *result_buf, char *buf, uintptr_t buflen, struct hostent **result, int *h_errnop);
+
+// `gethostbyname(name)` — looks an IPv4 host up by name.
+struct hostent *gethostbyname(const char *name);
+
+// `gethostbyname2(name, af)` — looks a host up by name in family `af`.
+struct hostent *gethostbyname2(const char *name, int af);
+
+// `gethostbyaddr_r(addr, len, type, result_buf, buf, buflen, result, h_errnop)` — looks a host up by
+int gethostbyaddr_r(const void *addr, socklen_t len, int type, struct hostent *result_buf, char *buf, uintptr_t buflen, struct hostent **result, int *h_errnop);
+
+// `gethostbyaddr(addr, len, type)` — looks a host up by address.
+struct hostent *gethostbyaddr(const void *addr, socklen_t len, int type);
+
+// `sethostent(stayopen)` — starts the enumeration of the hosts file again.
+void sethostent(int stayopen);
+
+// `endhostent()` — ends the enumeration of the hosts file.
+void endhostent(void);
+
+// `gethostent_r(result_buf, buf, buflen, result, h_errnop)` — the next IPv4 entry of the hosts file
+int gethostent_r(struct hostent *result_buf, char *buf, uintptr_t buflen, struct hostent **result, int *h_errnop);
+
+// `gethostent()` — the next IPv4 entry of the hosts file.
+struct hostent *gethostent(void);
+
+// `getnetbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks a network up by name or
+int getnetbyname_r(const char *name, struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);
+
+// `getnetbyaddr_r(net, type, result_buf, buf, buflen, result, h_errnop)` — looks a network up by
+int getnetbyaddr_r(uint32_t net, int type, struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);
+
+// `getnetbyname(name)` — looks a network up by name in the networks database.
+struct netent *getnetbyname(const char *name);
+
+// `getnetbyaddr(net, type)` — looks a network up by number (host byte order) and family.
+struct netent *getnetbyaddr(uint32_t net, int type);
+
+// `setnetent(stayopen)` — starts the enumeration of the networks database again.
+void setnetent(int stayopen);
+
+// `endnetent()` — ends the enumeration of the networks database.
+void endnetent(void);
+
+// `getnetent_r(result_buf, buf, buflen, result, h_errnop)` — the next entry of the networks database.
+int getnetent_r(struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);
+
+// `getnetent()` — the next entry of the networks database.
+struct netent *getnetent(void);
+
+// `getprotobyname_r(name, result_buf, buf, buflen, result)` — looks a protocol up by name or alias
+int getprotobyname_r(const char *name, struct protoent *result_buf, char *buf, uintptr_t buflen, struct protoent **result);
+
+// `getprotobynumber_r(proto, result_buf, buf, buflen, result)` — looks a protocol up by number,
+int getprotobynumber_r(int proto, struct protoent *result_buf, char *buf, uintptr_t buflen, struct protoent **result);
+
+// `getprotobyname(name)` — looks a protocol up by name or alias in the protocols database.
+struct protoent *getprotobyname(const char *name);
+
+// `getprotobynumber(proto)` — looks a protocol up by number.
+struct protoent *getprotobynumber(int proto);
+
+// `setprotoent(stayopen)` — starts the enumeration of the protocols database again.
+void setprotoent(int stayopen);
+
+// `endprotoent()` — ends the enumeration of the protocols database.
+void endprotoent(void);
+
+// `getprotoent_r(result_buf, buf, buflen, result)` — the next entry of the protocols database.
+int getprotoent_r(struct protoent *result_buf, char *buf, uintptr_t buflen, struct protoent **result);
+
+// `getprotoent()` — the next entry of the protocols database.
+struct protoent *getprotoent(void);
+
+// `getservbyname_r(name, proto, result_buf, buf, buflen, result)` — looks a service up by name (and
+int getservbyname_r(const char *name, const char *proto, struct servent *result_buf, char *buf, uintptr_t buflen, struct servent **result);
+
+// `getservbyport_r(port, proto, result_buf, buf, buflen, result)` — looks a service up by port
+int getservbyport_r(int port, const char *proto, struct servent *result_buf, char *buf, uintptr_t buflen, struct servent **result);
+
+// `getservbyname(name, proto)` — looks a service up by name in the services database.
+struct servent *getservbyname(const char *name, const char *proto);
+
+// `getservbyport(port, proto)` — looks a service up by port (network byte order).
+struct servent *getservbyport(int port, const char *proto);
+
+// `setservent(stayopen)` — starts the enumeration of the services database again.
+void setservent(int stayopen);
+
+// `endservent()` — ends the enumeration of the services database.
+void endservent(void);
+
+// `getservent_r(result_buf, buf, buflen, result)` — the next entry of the services database.
+int getservent_r(struct servent *result_buf, char *buf, uintptr_t buflen, struct servent **result);
+
+// `getservent()` — the next entry of the services database.
+struct servent *getservent(void);
+
+// `socket(domain, type, protocol)` — creates a communication endpoint and returns its descriptor.
+int socket(int domain, int socket_type, int protocol);
+
+// `socketpair(domain, type, protocol, fds)` — creates two connected sockets in `fds[0]` and `fds[1]`.
+int socketpair(int domain, int socket_type, int protocol, int fds[2]);
+
+// `bind(fd, addr, len)` — gives a socket its local address.
+int bind(int fd, const struct sockaddr *addr, socklen_t len);
+
+// `listen(fd, backlog)` — marks a socket as accepting connections.
+int listen(int fd, int backlog);
+
+// `accept(fd, addr, len)` — takes the next connection from a listening socket.
+int accept(int fd, struct sockaddr *addr, socklen_t *len);
+
+// `accept4(fd, addr, len, flags)` — `accept` that sets `SOCK_NONBLOCK` / `SOCK_CLOEXEC` at once.
+int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags);
+
+// `connect(fd, addr, len)` — connects a socket to a peer, or sets a datagram socket's default peer.
+int connect(int fd, const struct sockaddr *addr, socklen_t len);
+
+// `send(fd, buf, len, flags)` — sends bytes on a connected socket (`sendto` with no address).
+ssize_t send(int fd, const void *buf, size_t len, int flags);
+
+// `sendto(fd, buf, len, flags, addr, addr_len)` — sends bytes, to `addr` if the socket is unconnected.
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *addr, socklen_t addr_len);
+
+// `sendmsg(fd, msg, flags)` — sends a message gathered from `msg`'s buffers, with ancillary data.
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags);
+
+// `sendmmsg(fd, messages, count, flags)` — sends up to `count` messages; returns how many were sent.
+int sendmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags);
+
+// `recv(fd, buf, len, flags)` — receives bytes from a socket (`recvfrom` with no address).
+ssize_t recv(int fd, void *buf, size_t len, int flags);
+
+// `recvfrom(fd, buf, len, flags, addr, addr_len)` — receives bytes and the sender's address.
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *addr_len);
+
+// `__recv_chk(fd, buf, len, buf_size, flags)` — `recv` as `_FORTIFY_SOURCE` builds call it when
+ssize_t __recv_chk(int fd, void *buf, size_t len, size_t buf_size, int flags);
+
+// `__recvfrom_chk(fd, buf, len, buf_size, flags, addr, addr_len)` — `recvfrom` as
+ssize_t __recvfrom_chk(int fd, void *buf, size_t len, size_t buf_size, int flags, struct sockaddr *addr, socklen_t *addr_len);
+
+// `recvmsg(fd, msg, flags)` — receives a message scattered into `msg`'s buffers, with ancillary data.
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
+
+// `recvmmsg(fd, messages, count, flags, timeout)` — receives up to `count` messages.
+int recvmmsg(int fd, struct mmsghdr *messages, unsigned int count, int flags, struct timespec *timeout);
+
+// `shutdown(fd, how)` — shuts down part or all of a full-duplex connection.
+int shutdown(int fd, int how);
+
+// `getsockname(fd, addr, len)` — reads a socket's local address.
+int getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+
+// `getpeername(fd, addr, len)` — reads the address of a connected socket's peer.
+int getpeername(int fd, struct sockaddr *addr, socklen_t *len);
+
+// `setsockopt(fd, level, name, value, len)` — sets a socket option.
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
+
+// `getsockopt(fd, level, name, value, len)` — reads a socket option.
+int getsockopt(int fd, int level, int name, void *value, socklen_t *len);
+
+// `sockatmark(fd)` — whether a socket's read position is at the out-of-band mark: 1, 0, or -1.
+int sockatmark(int fd);
+>>>>>>> main
 
 #ifdef __cplusplus
 }  // extern "C"

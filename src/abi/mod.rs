@@ -3,3 +3,4 @@
 //! way glibc does (return value, errno, h_errno).
 pub mod arpa_inet;
 pub mod netdb;
+pub mod sys_socket;

@@ -5,6 +5,7 @@
 
 pub mod errno;
 pub mod lock;
+pub mod socket;
 pub mod syscall;
 
 pub use errno::{get_errno, set_errno, set_h_errno, Errno};

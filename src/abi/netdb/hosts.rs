@@ -1,0 +1,703 @@
+//! The hosts database: `gethostbyname`, `gethostbyname2`, `gethostbyaddr`, `gethostent` and their
+//! `_r` forms, from the hosts file (the files source of nsswitch; DNS comes behind the same calls).
+//!
+//! Results are laid out as glibc's `nss_files` lays them out: the address block (`hostent_data`), the
+//! line split in place, the alias list; with `multi on`, the extra addresses and names after that and
+//! then fresh address and alias arrays. So `ERANGE` comes at exactly glibc's buffer sizes.
+
+use core::cell::RefCell;
+use core::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
+
+use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::hostent;
+use crate::db::cache::{guard, Lock};
+use crate::db::host_conf::host_conf;
+use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
+use crate::db::record::{align_up, Fit, POINTER};
+use crate::sys::set_h_errno;
+
+const NETDB_INTERNAL: c_int = -1;
+const NETDB_SUCCESS: c_int = 0;
+const HOST_NOT_FOUND: c_int = 1;
+
+/// What `__nss_hostname_digits_dots` needs for a numeric result: address, two pointers, one pointer,
+/// then the name.
+const NUMERIC_HEADER: usize = 16 + 2 * POINTER + POINTER;
+
+struct Enumeration {
+    file: Option<Arc<HostsFile>>,
+    position: usize,
+}
+
+static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
+    file: None,
+    position: 0,
+});
+
+struct ThreadResult {
+    entry: hostent,
+    buffer: ThreadBuffer,
+}
+
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: hostent {
+            h_name: core::ptr::null_mut(),
+            h_aliases: core::ptr::null_mut(),
+            h_addrtype: 0,
+            h_length: 0,
+            h_addr_list: core::ptr::null_mut(),
+        },
+        buffer: ThreadBuffer::default(),
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NAME2: RefCell<Box<ThreadResult>> = new_result();
+    static BY_ADDR: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
+}
+
+fn set_if(h_errnop: *mut c_int, value: c_int) {
+    if !h_errnop.is_null() {
+        // SAFETY: non-null; the caller passes a writable int.
+        unsafe { *h_errnop = value };
+    }
+}
+
+fn set_address(out: &mut hostent, address: Address, list: *mut *mut c_char) {
+    out.h_addrtype = address.family();
+    out.h_length = address.bytes().len() as c_int;
+    out.h_addr_list = list;
+}
+
+/// A numeric name's result, as `__nss_hostname_digits_dots` lays it out.
+fn write_numeric(address: Address, name: &[u8], out: &mut hostent, buffer: &mut CBuffer) {
+    buffer.put(0, &[0; 16]);
+    buffer.put(0, address.bytes());
+    buffer.put_pointers(16, &[buffer.address(0)]);
+    buffer.put_pointers(32, &[]);
+    buffer.put(NUMERIC_HEADER, name);
+    buffer.put(NUMERIC_HEADER + name.len(), &[0]);
+    out.h_name = buffer.ptr(NUMERIC_HEADER);
+    out.h_aliases = buffer.ptr(32).cast();
+    set_address(out, address, buffer.ptr(16).cast());
+}
+
+/// Line `index` as `internal_getent` leaves it: address block, line, alias list.
+fn write_line(file: &HostsFile, index: usize, view: View, out: &mut hostent, buffer: &mut CBuffer) {
+    let Some(host) = file.hosts.get(index) else {
+        return;
+    };
+    let Some(address) = host.address.in_view(view) else {
+        return;
+    };
+    buffer.put(0, address.bytes());
+    buffer.put_pointers(16, &[buffer.address(0)]);
+    out.h_aliases = buffer.put_record(HOSTENT_DATA, &host.record);
+    out.h_name = buffer.ptr(HOSTENT_DATA + host.name as usize);
+    set_address(out, address, buffer.ptr(16).cast());
+}
+
+/// glibc's `gethostbyname3_multi`: after the first line (already written), the other matching lines'
+/// addresses and names go after the first line's alias list, then new arrays. `false` is `ERANGE`.
+fn write_multi(
+    file: &HostsFile,
+    matches: &[usize],
+    view: View,
+    out: &mut hostent,
+    buffer: &mut CBuffer,
+) -> bool {
+    let Some((&first, rest)) = matches.split_first() else {
+        return true;
+    };
+    let first_host = &file.hosts[first];
+    let end = buffer.len();
+    let mut cursor = out.h_aliases as usize - buffer.address(0);
+    let mut addresses = vec![buffer.address(0)];
+    let mut aliases: Vec<usize> = first_host
+        .record
+        .aliases
+        .iter()
+        .map(|&a| buffer.address(HOSTENT_DATA + a as usize))
+        .collect();
+    for &index in rest {
+        let host = &file.hosts[index];
+        let Some(address) = host.address.in_view(view) else {
+            continue;
+        };
+        let at = align_up(buffer.address(cursor), 4) - buffer.address(0);
+        if at + address.bytes().len() > end {
+            return false;
+        }
+        buffer.put(at, address.bytes());
+        addresses.push(buffer.address(at));
+        cursor = at + address.bytes().len();
+        let mut failed = false;
+        let new_name = (host.name() != first_host.name()).then(|| host.name());
+        for name in host.record.alias_names().chain(new_name) {
+            if failed || cursor + name.len() + 1 > end {
+                failed = true;
+                continue;
+            }
+            buffer.put(cursor, name);
+            buffer.put(cursor + name.len(), &[0]);
+            aliases.push(buffer.address(cursor));
+            cursor += name.len() + 1;
+        }
+        if failed {
+            return false;
+        }
+    }
+    let arrays = align_up(buffer.address(cursor), POINTER) - buffer.address(0);
+    let alias_array = arrays + (addresses.len() + 1) * POINTER;
+    if alias_array + (aliases.len() + 1) * POINTER > end {
+        return false;
+    }
+    buffer.put_pointers(arrays, &addresses);
+    buffer.put_pointers(alias_array, &aliases);
+    out.h_addr_list = buffer.ptr(arrays).cast();
+    out.h_aliases = buffer.ptr(alias_array).cast();
+    true
+}
+
+/// The files lookup of `gethostbyname2_r`, after the numeric check.
+fn files_by_name(
+    name: &[u8],
+    family: c_int,
+    out: &mut hostent,
+    buffer: CBuffer,
+    h_errnop: *mut c_int,
+) -> c_int {
+    let Some(file) = hosts_file() else {
+        set_if(h_errnop, HOST_NOT_FOUND);
+        return fail(libc::ENOENT);
+    };
+    // glibc aligns the buffer for `hostent_data` before using it.
+    let pad = buffer.address(0).wrapping_neg() % POINTER;
+    let mut buffer = buffer.after(pad);
+    let view = View::of(family, false);
+    let multi = host_conf().multi;
+    let matches: Vec<usize> = if multi {
+        file.by_name(name, view).collect()
+    } else {
+        file.by_name(name, view).take(1).collect()
+    };
+    let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
+    if file.scan_fits(
+        matches.first().copied(),
+        view,
+        buffer.address(HOSTENT_DATA),
+        line_len,
+    ) == Fit::TooSmall
+    {
+        set_if(h_errnop, NETDB_INTERNAL);
+        return fail(libc::ERANGE);
+    }
+    let Some(&first) = matches.first() else {
+        set_if(h_errnop, HOST_NOT_FOUND);
+        return fail(0);
+    };
+    write_line(&file, first, view, out, &mut buffer);
+    if multi {
+        if !write_multi(&file, &matches, view, out, &mut buffer) {
+            set_if(h_errnop, NETDB_INTERNAL);
+            return fail(libc::ERANGE);
+        }
+        // The multi scan read to the end of the file, which reports HOST_NOT_FOUND.
+        set_if(h_errnop, HOST_NOT_FOUND);
+    }
+    fail(0)
+}
+
+/// Whether `__nss_hostname_digits_dots` looks at a name at all.
+fn may_be_numeric(name: &[u8]) -> bool {
+    name.first()
+        .is_some_and(|&b| b.is_ascii_hexdigit() || b == b':')
+}
+
+/// Family for the numeric check: `AF_INET6` stays, anything else is `AF_INET`.
+fn numeric_family(family: c_int) -> c_int {
+    if family == libc::AF_INET6 {
+        libc::AF_INET6
+    } else {
+        libc::AF_INET
+    }
+}
+
+/// `gethostbyname2_r` on Rust values: `Ok(true)` found, `Ok(false)` not found.
+///
+/// # Safety
+/// Pointers as for `gethostbyname2_r`.
+unsafe fn by_name_r(
+    name: &[u8],
+    family: c_int,
+    result_buf: *mut hostent,
+    buffer: CBuffer,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    if !result.is_null() {
+        // SAFETY: writable per the caller.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    if result_buf.is_null() {
+        return fail(libc::EINVAL);
+    }
+    // SAFETY: non-null, the caller's hostent.
+    let out = unsafe { &mut *result_buf };
+    let mut buffer = buffer;
+    if may_be_numeric(name) {
+        if buffer.len() < NUMERIC_HEADER + name.len() + 1 {
+            set_if(h_errnop, NETDB_INTERNAL);
+            return fail(libc::ERANGE);
+        }
+        match numeric_name(name, numeric_family(family)) {
+            Numeric::Address(address) => {
+                write_numeric(address, name, out, &mut buffer);
+                set_if(h_errnop, NETDB_SUCCESS);
+                set_result(result, result_buf);
+                return fail(0);
+            }
+            Numeric::Invalid => {
+                set_if(h_errnop, HOST_NOT_FOUND);
+                return fail(0);
+            }
+            Numeric::NotNumeric => {}
+        }
+    }
+    let status = files_by_name(name, family, out, buffer, h_errnop);
+    if status == 0 && !out.h_name.is_null() && found_marker(out) {
+        set_result(result, result_buf);
+    }
+    status
+}
+
+fn set_result(result: *mut *mut hostent, value: *mut hostent) {
+    if !result.is_null() {
+        // SAFETY: writable per the caller.
+        unsafe { *result = value };
+    }
+}
+
+/// `files_by_name` leaves `h_addr_list` non-null only when it wrote an entry (callers clear it first).
+fn found_marker(out: &hostent) -> bool {
+    !out.h_addr_list.is_null()
+}
+
+/// # Safety
+/// Pointers as for `gethostbyname2_r`.
+unsafe fn by_name_entry(
+    name: *const c_char,
+    family: c_int,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: C string per the caller.
+    let name = unsafe { c_bytes(name).unwrap_or_default() };
+    if !result_buf.is_null() {
+        // SAFETY: the caller's hostent; cleared so that "found" can be told from "not found".
+        unsafe { (*result_buf).h_addr_list = core::ptr::null_mut() };
+    }
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let buffer = unsafe { CBuffer::new(buf, buflen) };
+    // SAFETY: pointers per the caller.
+    unsafe { by_name_r(name, family, result_buf, buffer, result, h_errnop) }
+}
+
+/// `gethostbyname2_r(name, af, result_buf, buf, buflen, result, h_errnop)` — looks a host name up in
+/// family `af`, into the caller's buffer.
+///
+/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+///
+/// # Safety
+/// `name` is a C string; `buf` has `buflen` writable bytes; the other pointers are writable.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname2_r(
+    name: *const c_char,
+    af: c_int,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: pointers per the caller.
+    unsafe { by_name_entry(name, af, result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// `gethostbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks an IPv4 host up, into
+/// the caller's buffer.
+///
+/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+///
+/// # Safety
+/// As for `gethostbyname2_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname_r(
+    name: *const c_char,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: pointers per the caller.
+    unsafe {
+        by_name_entry(
+            name,
+            libc::AF_INET,
+            result_buf,
+            buf,
+            buflen,
+            result,
+            h_errnop,
+        )
+    }
+}
+
+/// The non-`_r` name lookups: a numeric name is answered without touching errno; otherwise the `_r`
+/// lookup runs on the thread's growing buffer and a non-zero h_errno it reports goes to h_errno.
+fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int) -> *mut hostent {
+    // SAFETY: C string per the caller of the exported function.
+    let bytes = unsafe { c_bytes(name).unwrap_or_default() };
+    slot.with(|cell| {
+        let Ok(mut state) = cell.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        let ThreadResult { entry, buffer } = &mut **state;
+        if may_be_numeric(bytes) {
+            match numeric_name(bytes, numeric_family(family)) {
+                Numeric::Address(address) => {
+                    let mut status = 0;
+                    buffer.fill_growing(|buf, len| {
+                        // SAFETY: the thread's own buffer of `len` bytes.
+                        let mut c_buffer = unsafe { CBuffer::new(buf, len) };
+                        if len < NUMERIC_HEADER + bytes.len() + 1 {
+                            return libc::ERANGE;
+                        }
+                        write_numeric(address, bytes, entry, &mut c_buffer);
+                        status = 1;
+                        0
+                    });
+                    return if status == 1 {
+                        entry as *mut hostent
+                    } else {
+                        core::ptr::null_mut()
+                    };
+                }
+                Numeric::Invalid => {
+                    set_h_errno(HOST_NOT_FOUND);
+                    return core::ptr::null_mut();
+                }
+                Numeric::NotNumeric => {}
+            }
+        }
+        let mut result: *mut hostent = core::ptr::null_mut();
+        let mut h_errno: c_int = 0;
+        // SAFETY: the thread's own result and buffer.
+        buffer.fill_growing(|buf, len| unsafe {
+            by_name_entry(name, family, entry, buf, len, &mut result, &mut h_errno)
+        });
+        if h_errno != 0 {
+            set_h_errno(h_errno);
+        }
+        result
+    })
+}
+
+/// `gethostbyname(name)` — looks an IPv4 host up by name.
+///
+/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+///
+/// # Safety
+/// `name` is a C string.
+///
+/// # References
+/// - [POSIX (2008)](https://pubs.opengroup.org/onlinepubs/009695399/functions/gethostbyname.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
+    by_name_static(&BY_NAME, name, libc::AF_INET)
+}
+
+/// `gethostbyname2(name, af)` — looks a host up by name in family `af`.
+///
+/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+///
+/// # Safety
+/// `name` is a C string.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+    by_name_static(&BY_NAME2, name, af)
+}
+
+/// `gethostbyaddr_r(addr, len, type, result_buf, buf, buflen, result, h_errnop)` — looks a host up by
+/// address, into the caller's buffer.
+///
+/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+///
+/// # Safety
+/// `addr` has `len` readable bytes; the other pointers as for `gethostbyname2_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyaddr_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyaddr_r(
+    addr: *const c_void,
+    len: libc::socklen_t,
+    r#type: c_int,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { gethostbyaddr_r_impl(addr, len, r#type, result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `gethostbyaddr_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `gethostbyaddr_r`.
+#[allow(clippy::too_many_arguments)] // glibc's prototype
+unsafe fn gethostbyaddr_r_impl(
+    addr: *const c_void,
+    len: libc::socklen_t,
+    r#type: c_int,
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    set_result(result, core::ptr::null_mut());
+    let address: &[u8] = if addr.is_null() {
+        &[]
+    } else {
+        // SAFETY: `len` readable bytes at `addr` per the caller.
+        unsafe { core::slice::from_raw_parts(addr.cast(), len as usize) }
+    };
+    if address.len() == 16 && address == [0u8; 16] {
+        set_if(h_errnop, HOST_NOT_FOUND);
+        return libc::ENOENT;
+    }
+    let Some(file) = hosts_file() else {
+        set_if(h_errnop, HOST_NOT_FOUND);
+        return fail(libc::ENOENT);
+    };
+    // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
+    let view = View::of(r#type, false);
+    let found = file.by_address(address, view);
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
+    if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
+        set_if(h_errnop, NETDB_INTERNAL);
+        return fail(libc::ERANGE);
+    }
+    match (found, result_buf.is_null()) {
+        (Some(index), false) => {
+            // SAFETY: the caller's hostent, non-null.
+            write_line(&file, index, view, unsafe { &mut *result_buf }, &mut buffer);
+            set_result(result, result_buf);
+        }
+        _ => set_if(h_errnop, HOST_NOT_FOUND),
+    }
+    fail(0)
+}
+
+/// `gethostbyaddr(addr, len, type)` — looks a host up by address.
+///
+/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+///
+/// # Safety
+/// `addr` has `len` readable bytes.
+///
+/// # References
+/// - [POSIX (2008)](https://pubs.opengroup.org/onlinepubs/009695399/functions/gethostbyaddr.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyaddr.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostbyaddr(
+    addr: *const c_void,
+    len: libc::socklen_t,
+    r#type: c_int,
+) -> *mut hostent {
+    BY_ADDR.with(|cell| {
+        let Ok(mut state) = cell.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        let ThreadResult { entry, buffer } = &mut **state;
+        let mut result: *mut hostent = core::ptr::null_mut();
+        let mut h_errno: c_int = 0;
+        // SAFETY: `addr` per the caller; the thread's own result and buffer.
+        buffer.fill_growing(|buf, size| unsafe {
+            gethostbyaddr_r_impl(
+                addr,
+                len,
+                r#type,
+                entry,
+                buf,
+                size,
+                &mut result,
+                &mut h_errno,
+            )
+        });
+        if h_errno != 0 {
+            set_h_errno(h_errno);
+        }
+        result
+    })
+}
+
+/// `sethostent(stayopen)` — starts the enumeration of the hosts file again.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/sethostent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/sethostent.3.html)
+#[no_mangle]
+pub extern "C" fn sethostent(stayopen: c_int) {
+    let _ = stayopen;
+    let file = keeping_errno(hosts_file);
+    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+}
+
+/// `endhostent()` — ends the enumeration of the hosts file.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/endhostent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/endhostent.3.html)
+#[no_mangle]
+pub extern "C" fn endhostent() {
+    *guard(&ENUMERATION) = Enumeration {
+        file: None,
+        position: 0,
+    };
+}
+
+/// `gethostent_r(result_buf, buf, buflen, result, h_errnop)` — the next IPv4 entry of the hosts file
+/// (`::1` and `::ffff:` lines appear as IPv4, other IPv6 lines are skipped, as in glibc).
+///
+/// Differences from glibc: the enumeration reads the file as it was at `sethostent` (or the first
+/// call), like glibc's open stream of a replaced file.
+///
+/// # Safety
+/// As for `gethostbyname2_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostent_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn gethostent_r(
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { gethostent_r_impl(result_buf, buf, buflen, result, h_errnop) }
+}
+
+/// The body of `gethostent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `gethostent_r`.
+unsafe fn gethostent_r_impl(
+    result_buf: *mut hostent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) -> c_int {
+    let _ = h_errnop;
+    set_result(result, core::ptr::null_mut());
+    let mut state = guard(&ENUMERATION);
+    if state.file.is_none() {
+        state.file = keeping_errno(hosts_file);
+        state.position = 0;
+    }
+    let Some(file) = state.file.clone() else {
+        return libc::ENOENT;
+    };
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
+    match file.next_fits(
+        state.position,
+        View::Inet,
+        buffer.address(HOSTENT_DATA),
+        line_len,
+    ) {
+        (_, Fit::TooSmall) => fail(libc::ERANGE),
+        (None, Fit::Fits) => libc::ENOENT,
+        (Some(index), Fit::Fits) => {
+            if result_buf.is_null() {
+                return libc::EINVAL;
+            }
+            state.position = index + 1;
+            // SAFETY: the caller's hostent, non-null.
+            write_line(
+                &file,
+                index,
+                View::Inet,
+                unsafe { &mut *result_buf },
+                &mut buffer,
+            );
+            set_result(result, result_buf);
+            0
+        }
+    }
+}
+
+/// `gethostent()` — the next IPv4 entry of the hosts file.
+///
+/// Differences from glibc: the result is per thread; the position is per process, as in glibc.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/gethostent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/gethostent.3.html)
+#[no_mangle]
+pub extern "C" fn gethostent() -> *mut hostent {
+    keeping_errno(|| {
+        let entry = ENTRY.with(|cell| {
+            let Ok(mut state) = cell.try_borrow_mut() else {
+                return core::ptr::null_mut();
+            };
+            let ThreadResult { entry, buffer } = &mut **state;
+            let mut result: *mut hostent = core::ptr::null_mut();
+            // SAFETY: the thread's own result and buffer.
+            buffer.fill_growing(|buf, len| unsafe {
+                gethostent_r_impl(entry, buf, len, &mut result, core::ptr::null_mut())
+            });
+            result
+        });
+        if entry.is_null() {
+            set_h_errno(HOST_NOT_FOUND);
+        }
+        entry
+    })
+}

@@ -1,0 +1,341 @@
+//! The protocols database: `getprotobyname`, `getprotobynumber`, `getprotoent` and their `_r` forms.
+
+use core::cell::RefCell;
+use core::ffi::{c_char, c_int};
+use std::sync::Arc;
+
+use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::protoent;
+use crate::db::cache::{guard, Lock};
+use crate::db::protocols::{protocols_file, ProtocolsFile};
+use crate::db::record::Fit;
+
+/// Where `getprotoent` is: the file it enumerates (kept until `setprotoent`/`endprotoent`, like glibc's
+/// open stream) and the next entry.
+struct Enumeration {
+    file: Option<Arc<ProtocolsFile>>,
+    position: usize,
+}
+
+static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
+    file: None,
+    position: 0,
+});
+
+struct ThreadResult {
+    entry: protoent,
+    buffer: ThreadBuffer,
+}
+
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: protoent {
+            p_name: core::ptr::null_mut(),
+            p_aliases: core::ptr::null_mut(),
+            p_proto: 0,
+        },
+        buffer: ThreadBuffer::default(),
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NUMBER: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
+}
+
+/// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
+fn write_entry(file: &ProtocolsFile, index: usize, out: &mut protoent, buffer: &mut CBuffer) {
+    let Some(protocol) = file.table.entries.get(index) else {
+        return;
+    };
+    out.p_aliases = buffer.put_record(0, &protocol.record);
+    out.p_name = buffer.ptr(protocol.name as usize);
+    out.p_proto = protocol.number;
+}
+
+/// The common body of the `_r` lookups: `find` picks the entry, then glibc's buffer rules apply.
+///
+/// # Safety
+/// Pointers as for `getprotobyname_r`.
+unsafe fn lookup_r(
+    find: impl FnOnce(&ProtocolsFile) -> Option<usize>,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    if !result.is_null() {
+        // SAFETY: the caller passes a writable result pointer.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    let Some(file) = protocols_file() else {
+        return fail(libc::ENOENT);
+    };
+    let found = find(&file);
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
+        return fail(libc::ERANGE);
+    }
+    if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
+        // SAFETY: both pointers are non-null and point to the caller's objects.
+        unsafe {
+            write_entry(&file, index, &mut *result_buf, &mut buffer);
+            *result = result_buf;
+        }
+    }
+    fail(0)
+}
+
+/// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
+fn lookup_static(
+    slot: &'static ThreadSlot,
+    call: impl Fn(*mut protoent, *mut c_char, usize, *mut *mut protoent) -> c_int,
+) -> *mut protoent {
+    slot.with(|cell| {
+        let Ok(mut state) = cell.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        let ThreadResult { entry, buffer } = &mut **state;
+        let mut result: *mut protoent = core::ptr::null_mut();
+        buffer.fill_growing(|buf, len| call(entry, buf, len, &mut result));
+        result
+    })
+}
+
+/// `getprotobyname_r(name, result_buf, buf, buflen, result)` — looks a protocol up by name or alias
+/// (case-sensitive), into the caller's buffer.
+///
+/// Differences from glibc: none (an unreadable file returns `ENOENT`, as glibc's failed `fopen`).
+///
+/// # Safety
+/// `name` is a C string; `buf` has `buflen` writable bytes; `result_buf` and `result` are writable.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotobyname_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getprotobyname_r(
+    name: *const c_char,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotobyname_r_impl(name, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotobyname_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotobyname_r`.
+unsafe fn getprotobyname_r_impl(
+    name: *const c_char,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: C string per the caller.
+    let name = unsafe { c_bytes(name).unwrap_or_default() };
+    // SAFETY: pointers per the caller.
+    unsafe { lookup_r(|file| file.by_name(name), result_buf, buf, buflen, result) }
+}
+
+/// `getprotobynumber_r(proto, result_buf, buf, buflen, result)` — looks a protocol up by number,
+/// into the caller's buffer.
+///
+/// Differences from glibc: none.
+///
+/// # Safety
+/// As for `getprotobyname_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getprotobynumber_r(
+    proto: c_int,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotobynumber_r_impl(proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotobynumber_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotobynumber_r`.
+unsafe fn getprotobynumber_r_impl(
+    proto: c_int,
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: pointers per the caller.
+    unsafe {
+        lookup_r(
+            |file| file.by_number(proto),
+            result_buf,
+            buf,
+            buflen,
+            result,
+        )
+    }
+}
+
+/// `getprotobyname(name)` — looks a protocol up by name or alias in the protocols database.
+///
+/// Differences from glibc: the result is per thread (glibc's is shared by the process).
+///
+/// # Safety
+/// `name` is a C string.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getprotobyname.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotobyname.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
+    // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
+    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
+        getprotobyname_r_impl(name, entry, buf, len, result)
+    })
+}
+
+/// `getprotobynumber(proto)` — looks a protocol up by number.
+///
+/// Differences from glibc: the result is per thread.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getprotobynumber.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber.3.html)
+#[no_mangle]
+pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
+    // SAFETY: the pointers come from `lookup_static`.
+    lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
+        getprotobynumber_r_impl(proto, entry, buf, len, result)
+    })
+}
+
+/// `setprotoent(stayopen)` — starts the enumeration of the protocols database again.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/setprotoent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/setprotoent.3.html)
+#[no_mangle]
+pub extern "C" fn setprotoent(stayopen: c_int) {
+    let _ = stayopen;
+    let file = keeping_errno(protocols_file);
+    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+}
+
+/// `endprotoent()` — ends the enumeration of the protocols database.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/endprotoent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/endprotoent.3.html)
+#[no_mangle]
+pub extern "C" fn endprotoent() {
+    *guard(&ENUMERATION) = Enumeration {
+        file: None,
+        position: 0,
+    };
+}
+
+/// `getprotoent_r(result_buf, buf, buflen, result)` — the next entry of the protocols database.
+///
+/// Differences from glibc: an enumeration reads the file as it was at `setprotoent` (or the first
+/// call), like glibc's open stream of a file that is replaced; an in-place edit is seen from the next
+/// `setprotoent`.
+///
+/// # Safety
+/// As for `getprotobyname_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotoent_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getprotoent_r(
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getprotoent_r_impl(result_buf, buf, buflen, result) }
+}
+
+/// The body of `getprotoent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getprotoent_r`.
+unsafe fn getprotoent_r_impl(
+    result_buf: *mut protoent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut protoent,
+) -> c_int {
+    if !result.is_null() {
+        // SAFETY: writable per the caller.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    let mut state = guard(&ENUMERATION);
+    if state.file.is_none() {
+        state.file = keeping_errno(protocols_file);
+        state.position = 0;
+    }
+    let Some(file) = state.file.clone() else {
+        return libc::ENOENT;
+    };
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    match file
+        .table
+        .next_fits(state.position, buffer.address(0), buffer.len())
+    {
+        (_, Fit::TooSmall) => fail(libc::ERANGE),
+        (None, Fit::Fits) => libc::ENOENT,
+        (Some(index), Fit::Fits) => {
+            if result_buf.is_null() || result.is_null() {
+                return libc::EINVAL;
+            }
+            state.position = index + 1;
+            // SAFETY: non-null caller objects.
+            unsafe {
+                write_entry(&file, index, &mut *result_buf, &mut buffer);
+                *result = result_buf;
+            }
+            0
+        }
+    }
+}
+
+/// `getprotoent()` — the next entry of the protocols database.
+///
+/// Differences from glibc: the result is per thread; the position is per process, as in glibc.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getprotoent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getprotoent.3.html)
+#[no_mangle]
+pub extern "C" fn getprotoent() -> *mut protoent {
+    keeping_errno(|| {
+        // SAFETY: the pointers come from `lookup_static`.
+        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+            getprotoent_r_impl(entry, buf, len, result)
+        })
+    })
+}

@@ -1,0 +1,361 @@
+//! The services database: `getservbyname`, `getservbyport`, `getservent` and their `_r` forms.
+
+use core::cell::RefCell;
+use core::ffi::{c_char, c_int};
+use std::sync::Arc;
+
+use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::servent;
+use crate::db::cache::{guard, Lock};
+use crate::db::record::Fit;
+use crate::db::services::{services_file, ServicesFile};
+
+/// Where `getservent` is: the file it enumerates (kept until `setservent`/`endservent`, like glibc's
+/// open stream) and the next entry.
+struct Enumeration {
+    file: Option<Arc<ServicesFile>>,
+    position: usize,
+}
+
+static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
+    file: None,
+    position: 0,
+});
+
+struct ThreadResult {
+    entry: servent,
+    buffer: ThreadBuffer,
+}
+
+type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
+
+/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
+fn new_result() -> RefCell<Box<ThreadResult>> {
+    RefCell::new(Box::new(ThreadResult {
+        entry: servent {
+            s_name: core::ptr::null_mut(),
+            s_aliases: core::ptr::null_mut(),
+            s_port: 0,
+            s_proto: core::ptr::null_mut(),
+        },
+        buffer: ThreadBuffer::default(),
+    }))
+}
+
+thread_local! {
+    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
+    static BY_PORT: RefCell<Box<ThreadResult>> = new_result();
+    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
+}
+
+/// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
+fn write_entry(file: &ServicesFile, index: usize, out: &mut servent, buffer: &mut CBuffer) {
+    let Some(service) = file.table.entries.get(index) else {
+        return;
+    };
+    out.s_aliases = buffer.put_record(0, &service.record);
+    out.s_name = buffer.ptr(service.name as usize);
+    out.s_proto = buffer.ptr(service.protocol as usize);
+    out.s_port = service.port;
+}
+
+/// The common body of the `_r` lookups: `find` picks the entry, then glibc's buffer rules apply.
+///
+/// # Safety
+/// Pointers as for `getservbyname_r`.
+unsafe fn lookup_r(
+    find: impl FnOnce(&ServicesFile) -> Option<usize>,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    if !result.is_null() {
+        // SAFETY: the caller passes a writable result pointer.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    let Some(file) = services_file() else {
+        return fail(libc::ENOENT);
+    };
+    let found = find(&file);
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
+        return fail(libc::ERANGE);
+    }
+    if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
+        // SAFETY: both pointers are non-null and point to the caller's objects.
+        unsafe {
+            write_entry(&file, index, &mut *result_buf, &mut buffer);
+            *result = result_buf;
+        }
+    }
+    fail(0)
+}
+
+/// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
+fn lookup_static(
+    slot: &'static ThreadSlot,
+    call: impl Fn(*mut servent, *mut c_char, usize, *mut *mut servent) -> c_int,
+) -> *mut servent {
+    slot.with(|cell| {
+        let Ok(mut state) = cell.try_borrow_mut() else {
+            return core::ptr::null_mut();
+        };
+        let ThreadResult { entry, buffer } = &mut **state;
+        let mut result: *mut servent = core::ptr::null_mut();
+        buffer.fill_growing(|buf, len| call(entry, buf, len, &mut result));
+        result
+    })
+}
+
+/// `getservbyname_r(name, proto, result_buf, buf, buflen, result)` — looks a service up by name (and
+/// protocol, any when NULL), into the caller's buffer.
+///
+/// Differences from glibc: none (an unreadable file returns `ENOENT`, as glibc's failed `fopen`).
+///
+/// # Safety
+/// `name` and a non-null `proto` are C strings; `buf` has `buflen` writable bytes; `result_buf` and
+/// `result` are writable.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getservbyname_r(
+    name: *const c_char,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservbyname_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservbyname_r`.
+unsafe fn getservbyname_r_impl(
+    name: *const c_char,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: C strings per the caller.
+    let (name, proto) = unsafe { (c_bytes(name).unwrap_or_default(), c_bytes(proto)) };
+    // SAFETY: pointers per the caller.
+    unsafe {
+        lookup_r(
+            |file| file.by_name(name, proto),
+            result_buf,
+            buf,
+            buflen,
+            result,
+        )
+    }
+}
+
+/// `getservbyport_r(port, proto, result_buf, buf, buflen, result)` — looks a service up by port
+/// (network byte order) and protocol (any when NULL), into the caller's buffer.
+///
+/// Differences from glibc: none.
+///
+/// # Safety
+/// As for `getservbyname_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getservbyport_r(
+    port: c_int,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservbyport_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservbyport_r`.
+unsafe fn getservbyport_r_impl(
+    port: c_int,
+    proto: *const c_char,
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: C string per the caller.
+    let proto = unsafe { c_bytes(proto) };
+    // SAFETY: pointers per the caller.
+    unsafe {
+        lookup_r(
+            |file| file.by_port(port, proto),
+            result_buf,
+            buf,
+            buflen,
+            result,
+        )
+    }
+}
+
+/// `getservbyname(name, proto)` — looks a service up by name in the services database.
+///
+/// Differences from glibc: the result is per thread (glibc's is shared by the process).
+///
+/// # Safety
+/// `name` and a non-null `proto` are C strings.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservbyname.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
+    // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
+    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
+        getservbyname_r_impl(name, proto, entry, buf, len, result)
+    })
+}
+
+/// `getservbyport(port, proto)` — looks a service up by port (network byte order).
+///
+/// Differences from glibc: the result is per thread.
+///
+/// # Safety
+/// A non-null `proto` is a C string.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservbyport.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
+    // SAFETY: as in `getservbyname`.
+    lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
+        getservbyport_r_impl(port, proto, entry, buf, len, result)
+    })
+}
+
+/// `setservent(stayopen)` — starts the enumeration of the services database again.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/setservent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/setservent.3.html)
+#[no_mangle]
+pub extern "C" fn setservent(stayopen: c_int) {
+    let _ = stayopen;
+    let file = keeping_errno(services_file);
+    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+}
+
+/// `endservent()` — ends the enumeration of the services database.
+///
+/// Differences from glibc: none.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/endservent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/endservent.3.html)
+#[no_mangle]
+pub extern "C" fn endservent() {
+    *guard(&ENUMERATION) = Enumeration {
+        file: None,
+        position: 0,
+    };
+}
+
+/// `getservent_r(result_buf, buf, buflen, result)` — the next entry of the services database.
+///
+/// Differences from glibc: an enumeration reads the file as it was at `setservent` (or the first
+/// call), like glibc's open stream of a file that is replaced; an in-place edit is seen from the next
+/// `setservent`.
+///
+/// # Safety
+/// As for `getservbyname_r`.
+///
+/// # References
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservent_r.3.html)
+#[no_mangle]
+pub unsafe extern "C" fn getservent_r(
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    // SAFETY: the caller's guarantees pass on unchanged.
+    unsafe { getservent_r_impl(result_buf, buf, buflen, result) }
+}
+
+/// The body of `getservent_r`, which the library calls directly (a call to the exported symbol could
+/// bind to another library's definition).
+///
+/// # Safety
+/// As for `getservent_r`.
+unsafe fn getservent_r_impl(
+    result_buf: *mut servent,
+    buf: *mut c_char,
+    buflen: usize,
+    result: *mut *mut servent,
+) -> c_int {
+    if !result.is_null() {
+        // SAFETY: writable per the caller.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    let mut state = guard(&ENUMERATION);
+    if state.file.is_none() {
+        state.file = keeping_errno(services_file);
+        state.position = 0;
+    }
+    let Some(file) = state.file.clone() else {
+        return libc::ENOENT;
+    };
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    match file
+        .table
+        .next_fits(state.position, buffer.address(0), buffer.len())
+    {
+        (_, Fit::TooSmall) => fail(libc::ERANGE),
+        (None, Fit::Fits) => libc::ENOENT,
+        (Some(index), Fit::Fits) => {
+            if result_buf.is_null() || result.is_null() {
+                return libc::EINVAL;
+            }
+            state.position = index + 1;
+            // SAFETY: non-null caller objects.
+            unsafe {
+                write_entry(&file, index, &mut *result_buf, &mut buffer);
+                *result = result_buf;
+            }
+            0
+        }
+    }
+}
+
+/// `getservent()` — the next entry of the services database.
+///
+/// Differences from glibc: the result is per thread; the position is per process, as in glibc.
+///
+/// # References
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservent.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/getservent.3.html)
+#[no_mangle]
+pub extern "C" fn getservent() -> *mut servent {
+    keeping_errno(|| {
+        // SAFETY: the pointers come from `lookup_static`.
+        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+            getservent_r_impl(entry, buf, len, result)
+        })
+    })
+}

@@ -1,0 +1,149 @@
+//! A parsed file kept in memory and re-read only when the file changes.
+//!
+//! glibc opens and parses a database file on every lookup. Here each lookup makes one `stat` and
+//! compares the file's identity (device, inode), size and modification time (with nanoseconds) with
+//! those of the parsed copy; when they differ the file is read and parsed again *outside* the lock, and
+//! the new index is swapped in as an `Arc`, so readers holding the old one are never disturbed and no
+//! lock is held across I/O.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The lock of the global caches (and of the enumeration positions). It is held only to clone or swap an `Arc`, never across I/O.
+// The project's fork-safe mutex (crate::sys::lock::ForkSafeMutex) replaces this when it lands; it has
+// the same `const fn new` and `lock()` returning a guard, so only this line and `guard` change.
+pub type Lock<T> = std::sync::Mutex<T>;
+
+pub fn guard<T>(lock: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What identifies one version of a file's content, cheaply.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FileStamp {
+    device: u64,
+    inode: u64,
+    size: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(metadata: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+            size: metadata.size(),
+            modified: (metadata.mtime(), metadata.mtime_nsec()),
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+        }
+    }
+}
+
+/// The path of a database: the `NETLIBC_*` variable when set and not empty, else the system file.
+pub fn database_path(variable: &str, default: &str) -> PathBuf {
+    match std::env::var_os(variable) {
+        Some(value) if !value.is_empty() => PathBuf::from(value),
+        _ => PathBuf::from(default),
+    }
+}
+
+struct Parsed<T> {
+    path: OsString,
+    stamp: FileStamp,
+    value: Arc<T>,
+}
+
+/// One database file, parsed by `parse` and cached until the file changes.
+pub struct FileCache<T> {
+    variable: &'static str,
+    default: &'static str,
+    parse: fn(&[u8]) -> T,
+    slot: Lock<Option<Parsed<T>>>,
+}
+
+impl<T> FileCache<T> {
+    /// A cache of the file named by environment variable `variable`, or `default`.
+    pub const fn new(variable: &'static str, default: &'static str, parse: fn(&[u8]) -> T) -> Self {
+        FileCache {
+            variable,
+            default,
+            parse,
+            slot: Lock::new(None),
+        }
+    }
+
+    /// The current parsed file, or `None` when it cannot be read (glibc's "unavailable").
+    pub fn get(&self) -> Option<Arc<T>> {
+        let path = database_path(self.variable, self.default);
+        let stamp = FileStamp::of(&std::fs::metadata(&path).ok()?);
+        if let Some(parsed) = guard(&self.slot).as_ref() {
+            if parsed.stamp == stamp && parsed.path == path.as_os_str() {
+                return Some(Arc::clone(&parsed.value));
+            }
+        }
+        let (stamp, content) = read_file(&path)?;
+        let value = Arc::new((self.parse)(&content));
+        let path = path.into_os_string();
+        *guard(&self.slot) = Some(Parsed {
+            path,
+            stamp,
+            value: Arc::clone(&value),
+        });
+        Some(value)
+    }
+}
+
+/// Reads a whole file, with the stamp of the very file that was read.
+fn read_file(path: &Path) -> Option<(FileStamp, Vec<u8>)> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let stamp = FileStamp::of(&file.metadata().ok()?);
+    let mut content = Vec::with_capacity(stamp.size as usize);
+    file.read_to_end(&mut content).ok()?;
+    Some((stamp, content))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn count_lines(content: &[u8]) -> usize {
+        content.iter().filter(|&&b| b == b'\n').count()
+    }
+
+    #[test]
+    fn an_edit_is_seen_by_the_next_call_and_an_unchanged_file_is_not_reparsed() {
+        let dir = std::env::temp_dir().join(format!("netlibc-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("db");
+        std::fs::write(&path, "a\n").unwrap();
+        static VARIABLE_VALUE: &str = "NETLIBC_TEST_CACHE_FILE";
+        std::env::set_var(VARIABLE_VALUE, &path);
+        let cache = FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
+        let first = cache.get().unwrap();
+        assert_eq!(*first, 1);
+        assert!(Arc::ptr_eq(&first, &cache.get().unwrap()));
+        // Same size, same second: only the inode or nanoseconds can tell; a rename changes the inode.
+        let tmp = dir.join("db.new");
+        std::fs::File::create(&tmp)
+            .unwrap()
+            .write_all(b"b\nc\n")
+            .unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        assert_eq!(*cache.get().unwrap(), 2);
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"d\n")
+            .unwrap();
+        assert_eq!(*cache.get().unwrap(), 3);
+        std::fs::remove_file(&path).unwrap();
+        assert!(cache.get().is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
