@@ -30,16 +30,6 @@ uint32_t (ntohl)(uint32_t netlong);
 // `ntohs(netshort)` — converts a 16-bit value from network to host byte order.
 uint16_t (ntohs)(uint16_t netshort);
 
-<<<<<<< HEAD
-// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
-int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
-
-// `freeaddrinfo(res)` — frees a list getaddrinfo returned (ours or glibc's: the layout is the same).
-void freeaddrinfo(struct addrinfo *res);
-
-// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
-int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
-=======
 // `inet_pton(af, src, dst)` — converts IPv4 or IPv6 address text to binary (network byte order).
 int inet_pton(int af, const char *src, void *dst);
 
@@ -66,6 +56,12 @@ in_addr_t inet_lnaof(struct in_addr in);
 
 // `inet_netof(in)` — the network part of an address under its class (A, B or C), in host byte order.
 in_addr_t inet_netof(struct in_addr in);
+
+// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
+
+// `freeaddrinfo(res)` — frees a list getaddrinfo returned (ours or glibc's: the layout is the same).
+void freeaddrinfo(struct addrinfo *res);
 
 // `hstrerror(err)` — the message for an h_errno value.
 const char *hstrerror(int err);
@@ -102,6 +98,9 @@ int gethostent_r(struct hostent *result_buf, char *buf, uintptr_t buflen, struct
 
 // `gethostent()` — the next IPv4 entry of the hosts file.
 struct hostent *gethostent(void);
+
+// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
+int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 
 // `getnetbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks a network up by name or
 int getnetbyname_r(const char *name, struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);
@@ -243,7 +242,6 @@ int getsockopt(int fd, int level, int name, void *value, socklen_t *len);
 
 // `sockatmark(fd)` — whether a socket's read position is at the out-of-band mark: 1, 0, or -1.
 int sockatmark(int fd);
->>>>>>> main
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,6 +4,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::db::hosts::{numeric_name, Numeric};
+
 use super::constants::*;
 use super::gai_error::GaiError;
 use super::idna;
@@ -368,6 +370,11 @@ impl SourceWalk<'_> {
 /// The AF_INET shortcut (`try_simple_gethostbyname`'s successor in 2.36): `gethostbyname2_r` over the
 /// whole source chain, with its return code mapped as glibc maps it.
 fn gethostbyname2_ipv4(name: &[u8], sources: &dyn NameSources) -> Result<Hosts, GaiError> {
+    // gethostbyname2_r first reads digits-and-dots names itself (`__nss_hostname_digits_dots`);
+    // one that does not parse is "not found" without asking any source.
+    if let Numeric::Invalid = numeric_name(name, AF_INET) {
+        return Err(GaiError::NoName);
+    }
     let mut last = SourceFailure::not_found(HOST_NOT_FOUND);
     for entry in sources.host_sources() {
         match sources.lookup_host(entry.source, name, LookupFamily::V4) {
