@@ -13,6 +13,7 @@ static const struct bench_case *const groups[] = {
     inet_cases,
     socket_cases,
     db_cases,
+    gai_cases,
 };
 
 static double now_ns(void) {

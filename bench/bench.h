@@ -32,4 +32,5 @@ extern volatile unsigned long bench_sink;
 extern const struct bench_case inet_cases[];
 extern const struct bench_case socket_cases[];
 extern const struct bench_case db_cases[];
+extern const struct bench_case gai_cases[];
 #endif

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::db::hosts::{numeric_name, Numeric};
 
 use super::constants::*;
+use super::destinations::Destinations;
 use super::gai_error::GaiError;
 use super::idna;
 use super::literal::{parse_ipv4_aton_exact, parse_ipv6, parse_numeric_scope, scope_may_be_named};
@@ -37,7 +38,7 @@ const DEFAULT_HINTS: Hints = Hints {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolution {
     pub flags: i32,
-    pub destinations: Vec<Destination>,
+    pub destinations: Destinations,
     pub services: ServiceTuples,
     pub canonical_name: Option<Vec<u8>>,
 }
@@ -94,7 +95,7 @@ fn addrconfig_family(family: i32, (seen_v4, seen_v6): (bool, bool)) -> Result<i3
 /// The addresses found for the node, and what the later steps need to know about them.
 #[derive(Debug, Default)]
 struct Hosts {
-    destinations: Vec<Destination>,
+    destinations: Destinations,
     canonical_name: Option<Vec<u8>>,
     /// An IPv6 answer came back for an AF_INET6 request (mapped IPv4 ones are then dropped unless
     /// `AI_ALL`).
@@ -104,7 +105,7 @@ struct Hosts {
 /// A NULL node: `::` / `0.0.0.0` with `AI_PASSIVE`, else the loopback addresses; IPv6 first.
 fn wildcard_or_loopback(hints: &Hints) -> Hosts {
     let passive = hints.flags & AI_PASSIVE != 0;
-    let mut destinations = Vec::with_capacity(2);
+    let mut destinations = Destinations::new();
     if hints.family != AF_INET {
         let v6 = if passive {
             Ipv6Addr::UNSPECIFIED
@@ -154,7 +155,7 @@ fn numeric_host(
     let canonical_name = (hints.flags & AI_CANONNAME != 0).then(|| name.to_vec());
     let literal = |destination| {
         Some(Hosts {
-            destinations: vec![destination],
+            destinations: std::iter::once(destination).collect(),
             canonical_name,
             got_ipv6: false,
         })

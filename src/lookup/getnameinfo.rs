@@ -7,7 +7,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use super::constants::*;
 use super::gai_error::GaiError;
 use super::idna;
-use super::literal::{format_ipv6, scope_printed_as_name};
+use crate::inet::format;
+
+use super::literal::scope_printed_as_name;
 use super::sources::NameSources;
 
 /// The socket address getnameinfo translates. Ports are in host byte order.
@@ -310,13 +312,18 @@ fn numeric_host(
     sources: &dyn NameSources,
 ) -> Result<Outcome, Failure> {
     let (text, v6, scope) = match *address {
-        SocketAddress::V4 { address, .. } => (address.to_string(), None, 0),
+        SocketAddress::V4 { address, .. } => (format::format_ipv4(address.octets()), None, 0),
         SocketAddress::V6 {
             address, scope_id, ..
-        } => (format_ipv6(&address), Some(address), scope_id),
+        } => (
+            format::format_ipv6(address.octets()),
+            Some(address),
+            scope_id,
+        ),
         SocketAddress::Local { .. } => return Err(GaiError::Family.into()),
     };
-    copy_checked(host, text.as_bytes()).map_err(|error| Failure {
+    let text = text.as_bytes();
+    copy_checked(host, text).map_err(|error| Failure {
         error,
         errno: Some(libc::ENOSPC),
     })?;
@@ -327,10 +334,37 @@ fn numeric_host(
     let name = by_name.then(|| sources.interface_name(scope)).flatten();
     let errno = (by_name && name.is_none()).then_some(libc::ENXIO);
     let mut scope_text = vec![b'%'];
-    scope_text.extend(name.unwrap_or_else(|| scope.to_string().into_bytes()));
+    scope_text.extend(name.unwrap_or_else(|| decimal(scope).as_bytes().to_vec()));
     let rest = host.get_mut(text.len()..).unwrap_or_default();
     copy_truncating(rest, &scope_text).map_err(|error| Failure { error, errno })?;
     Ok(Outcome { errno })
+}
+
+/// Decimal digits of `value`, without allocating.
+struct Decimal {
+    digits: [u8; 10],
+    start: usize,
+}
+
+impl Decimal {
+    fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or_default()
+    }
+}
+
+fn decimal(mut value: u32) -> Decimal {
+    let mut out = Decimal {
+        digits: [0; 10],
+        start: 10,
+    };
+    loop {
+        out.start -= 1;
+        out.digits[out.start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            return out;
+        }
+    }
 }
 
 /// The service: its name from the services database for "tcp" (or "udp" with NI_DGRAM), else the
@@ -347,7 +381,7 @@ fn inet_service(
             return copy_checked(serv, &name);
         }
     }
-    copy_truncating(serv, port.to_string().as_bytes())
+    copy_truncating(serv, decimal(u32::from(port)).as_bytes())
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::db::host_conf::host_conf;
-use crate::db::hosts::{hosts_file, Address, View};
+use crate::db::hosts::{Address, HostsFile, View};
 
 use super::constants::HOST_NOT_FOUND;
 use super::sources::{HostAnswer, LookupFamily, SourceFailure};
@@ -26,9 +26,13 @@ fn ip(address: Address) -> IpAddr {
 
 /// The lines naming `name` (every one with `multi on`, else the first); the canonical name is the
 /// first line's official name.
-pub fn lookup_name(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFailure> {
+pub fn lookup_name(
+    file: Option<&HostsFile>,
+    name: &[u8],
+    family: LookupFamily,
+) -> Result<HostAnswer, SourceFailure> {
     let not_found = SourceFailure::not_found(HOST_NOT_FOUND);
-    let file = hosts_file().ok_or(not_found)?;
+    let file = file.ok_or(not_found)?;
     let view = view(family);
     let take = if host_conf().multi { usize::MAX } else { 1 };
     let mut lines = file
@@ -50,9 +54,9 @@ pub fn lookup_name(name: &[u8], family: LookupFamily) -> Result<HostAnswer, Sour
 
 /// The official name of the first line with this address (`gethostbyaddr`: an IPv6 address does
 /// not match IPv4 lines).
-pub fn lookup_address(address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
+pub fn lookup_address(file: Option<&HostsFile>, address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
     let not_found = SourceFailure::not_found(HOST_NOT_FOUND);
-    let file = hosts_file().ok_or(not_found)?;
+    let file = file.ok_or(not_found)?;
     let found = match address {
         IpAddr::V4(v4) => file.by_address(&v4.octets(), View::Inet),
         IpAddr::V6(v6) => file.by_address(&v6.octets(), View::Inet6),

@@ -8,6 +8,7 @@
 //! `abi::netdb::addrinfo` packs into glibc's memory layout.
 
 pub mod constants;
+pub mod destinations;
 pub mod gai_error;
 pub mod getaddrinfo;
 pub mod getnameinfo;

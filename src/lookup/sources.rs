@@ -124,6 +124,12 @@ pub struct Destination {
     pub scope_id: u32,
 }
 
+impl Default for Destination {
+    fn default() -> Destination {
+        Destination::new(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+    }
+}
+
 impl Destination {
     pub fn new(address: IpAddr) -> Destination {
         Destination {

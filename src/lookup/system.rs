@@ -4,7 +4,12 @@
 //! readers (`hosts_file`, `services_file`, `interfaces`) and the `hosts:` chain is `files` alone, so
 //! nothing here ever sends a DNS query; destinations keep the order the sources gave.
 
+use std::cell::OnceCell;
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use crate::db::hosts::{hosts_file, HostsFile};
+use crate::db::services::{services_file, ServicesFile};
 
 use super::constants::HOST_NOT_FOUND;
 use super::sources::{
@@ -12,11 +17,31 @@ use super::sources::{
 };
 use super::{hosts_file, interfaces, services_file};
 
-/// The sources of this process. `utf8_locale` comes from the caller's locale (the ABI layer reads it
-/// only for IDN flags).
-#[derive(Clone, Copy, Debug, Default)]
+/// The sources of one call. `utf8_locale` comes from the caller's locale (the ABI layer reads it
+/// only for IDN flags). The databases are fetched (and their change checks made) at most once per
+/// call: a named service is looked up once per protocol.
+#[derive(Default)]
 pub struct SystemSources {
-    pub utf8_locale: bool,
+    utf8_locale: bool,
+    hosts: OnceCell<Option<Arc<HostsFile>>>,
+    services: OnceCell<Option<Arc<ServicesFile>>>,
+}
+
+impl SystemSources {
+    pub fn new(utf8_locale: bool) -> SystemSources {
+        SystemSources {
+            utf8_locale,
+            ..SystemSources::default()
+        }
+    }
+
+    fn hosts(&self) -> Option<&HostsFile> {
+        self.hosts.get_or_init(hosts_file).as_deref()
+    }
+
+    fn services(&self) -> Option<&ServicesFile> {
+        self.services.get_or_init(services_file).as_deref()
+    }
 }
 
 const HOSTS_CHAIN: [NssEntry; 1] = [NssEntry::new(HostSource::Files)];
@@ -33,7 +58,7 @@ impl NameSources for SystemSources {
         family: LookupFamily,
     ) -> Result<HostAnswer, SourceFailure> {
         match source {
-            HostSource::Files => hosts_file::lookup_name(name, family),
+            HostSource::Files => hosts_file::lookup_name(self.hosts(), name, family),
             HostSource::Dns => Err(SourceFailure::not_found(HOST_NOT_FOUND)),
         }
     }
@@ -44,17 +69,17 @@ impl NameSources for SystemSources {
         address: IpAddr,
     ) -> Result<Vec<u8>, SourceFailure> {
         match source {
-            HostSource::Files => hosts_file::lookup_address(address),
+            HostSource::Files => hosts_file::lookup_address(self.hosts(), address),
             HostSource::Dns => Err(SourceFailure::not_found(HOST_NOT_FOUND)),
         }
     }
 
     fn service_port(&self, name: &[u8], protocol: &str) -> Option<u16> {
-        services_file::port_of(name, protocol)
+        services_file::port_of(self.services(), name, protocol)
     }
 
     fn service_name(&self, port: u16, protocol: &str) -> Option<Vec<u8>> {
-        services_file::name_of(port, protocol)
+        services_file::name_of(self.services(), port, protocol)
     }
 
     fn configured_families(&self) -> (bool, bool) {

@@ -48,9 +48,7 @@ pub unsafe extern "C" fn getaddrinfo(
         protocol: h.ai_protocol,
     });
     let idn = hints.is_some_and(|h| h.flags & IDN_FLAGS != 0);
-    let sources = SystemSources {
-        utf8_locale: idn && locale_is_utf8(),
-    };
+    let sources = SystemSources::new(idn && locale_is_utf8());
     // The file reads below may touch errno; it is restored unless the result is EAI_SYSTEM.
     let saved_errno = get_errno();
     let packed = resolve(node, service, hints.as_ref(), &sources)
@@ -123,7 +121,7 @@ fn locale_is_utf8() -> bool {
 fn pack(resolution: &Resolution) -> Option<*mut addrinfo> {
     let mut head: *mut addrinfo = ptr::null_mut();
     let mut tail: *mut *mut addrinfo = &mut head;
-    for destination in &resolution.destinations {
+    for destination in resolution.destinations.iter() {
         for tuple in resolution.services.as_slice() {
             let Some(node) = new_node(resolution.flags, destination, tuple) else {
                 // SAFETY: `head` is a well-formed list built here.

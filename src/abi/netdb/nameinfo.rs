@@ -57,9 +57,7 @@ pub unsafe extern "C" fn getnameinfo(
     };
     // SAFETY: the caller guarantees `hostlen` / `servlen` writable bytes behind non-NULL pointers.
     let (host_buffer, serv_buffer) = unsafe { (buffer(host, hostlen), buffer(serv, servlen)) };
-    let sources = SystemSources {
-        utf8_locale: flags & NI_IDN != 0 && locale_is_utf8(),
-    };
+    let sources = SystemSources::new(flags & NI_IDN != 0 && locale_is_utf8());
     // The file reads below may touch errno; the caller sees only what glibc would leave.
     let saved_errno = get_errno();
     let (code, errno) = match translate(&address, host_buffer, serv_buffer, flags, &sources) {
