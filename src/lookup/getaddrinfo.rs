@@ -560,7 +560,7 @@ mod tests {
         let result = resolve(Some("localhost"), None, None, &s).unwrap();
         assert_eq!(result.flags, AI_V4MAPPED | AI_ADDRCONFIG);
         assert_eq!(addresses(&result), vec!["127.0.0.1"]);
-        assert_eq!(result.services.as_slice().len(), 3);
+        assert_eq!(result.services.len(), 3);
     }
 
     #[test]

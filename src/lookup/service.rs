@@ -128,23 +128,44 @@ pub struct ServiceTuple {
     pub port: u16,
 }
 
-/// The tuples of one getaddrinfo call, in table order (at most one per table row).
+/// The tuples of one getaddrinfo call, in table order (at most one per table row), kept compact
+/// (row index and port) because the result is moved around whole.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ServiceTuples {
-    items: [ServiceTuple; 7],
-    len: usize,
+    rows: [u8; TYPE_PROTOS.len()],
+    ports: [u16; TYPE_PROTOS.len()],
+    len: u8,
+    /// The protocol the hints asked for, which `protocol_any` rows return.
+    requested_protocol: i32,
 }
 
 impl ServiceTuples {
-    fn push(&mut self, tuple: ServiceTuple) {
-        if let Some(slot) = self.items.get_mut(self.len) {
-            *slot = tuple;
+    fn push(&mut self, row: usize, port: u16) {
+        let at = self.len as usize;
+        if let (Some(row_slot), Some(port_slot)) = (self.rows.get_mut(at), self.ports.get_mut(at)) {
+            (*row_slot, *port_slot) = (row as u8, port);
             self.len += 1;
         }
     }
 
-    pub fn as_slice(&self) -> &[ServiceTuple] {
-        self.items.get(..self.len).unwrap_or(&[])
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The tuples in order.
+    pub fn iter(&self) -> impl Iterator<Item = ServiceTuple> + '_ {
+        let rows = self.rows.iter().zip(&self.ports).take(self.len as usize);
+        rows.filter_map(|(&row, &port)| {
+            Some(
+                TYPE_PROTOS
+                    .get(row as usize)?
+                    .tuple(self.requested_protocol, port),
+            )
+        })
     }
 }
 
@@ -158,12 +179,16 @@ pub fn service_tuples(
     protocol: i32,
     port_of: &dyn Fn(&[u8], &str) -> Option<u16>,
 ) -> Result<ServiceTuples, GaiError> {
-    let mut tuples = ServiceTuples::default();
+    let mut tuples = ServiceTuples {
+        requested_protocol: protocol,
+        ..ServiceTuples::default()
+    };
+    let rows = TYPE_PROTOS.iter().enumerate();
     if socktype != 0 || protocol != 0 {
-        let chosen = TYPE_PROTOS
-            .iter()
-            .find(|row| row.matches(socktype, protocol));
-        let row = chosen.ok_or(if socktype != 0 {
+        let chosen = rows
+            .clone()
+            .find(|(_, row)| row.matches(socktype, protocol));
+        let (index, row) = chosen.ok_or(if socktype != 0 {
             GaiError::SockType
         } else {
             GaiError::Service
@@ -174,7 +199,7 @@ pub fn service_tuples(
             Service::Number(port) => port,
             Service::Name(name) => port_of(name, row.name).ok_or(GaiError::Service)?,
         };
-        tuples.push(row.tuple(protocol, port));
+        tuples.push(index, port);
         return Ok(tuples);
     }
     match service {
@@ -184,18 +209,16 @@ pub fn service_tuples(
             } else {
                 0
             };
-            TYPE_PROTOS
-                .iter()
-                .filter(|row| row.default)
-                .for_each(|row| tuples.push(row.tuple(0, port)));
+            rows.filter(|(_, row)| row.default)
+                .for_each(|(index, _)| tuples.push(index, port));
         }
         Service::Name(name) => {
-            for row in TYPE_PROTOS.iter().filter(|row| !row.no_service) {
+            for (index, row) in rows.filter(|(_, row)| !row.no_service) {
                 if let Some(port) = port_of(name, row.name) {
-                    tuples.push(row.tuple(0, port));
+                    tuples.push(index, port);
                 }
             }
-            if tuples.len == 0 {
+            if tuples.is_empty() {
                 return Err(GaiError::Service);
             }
         }
@@ -221,12 +244,8 @@ mod tests {
         socktype: i32,
         protocol: i32,
     ) -> Result<Vec<(i32, i32, u16)>, GaiError> {
-        service_tuples(service, socktype, protocol, &services).map(|t| {
-            t.as_slice()
-                .iter()
-                .map(|t| (t.socktype, t.protocol, t.port))
-                .collect()
-        })
+        service_tuples(service, socktype, protocol, &services)
+            .map(|t| t.iter().map(|t| (t.socktype, t.protocol, t.port)).collect())
     }
 
     #[test]

@@ -122,8 +122,8 @@ fn pack(resolution: &Resolution) -> Option<*mut addrinfo> {
     let mut head: *mut addrinfo = ptr::null_mut();
     let mut tail: *mut *mut addrinfo = &mut head;
     for destination in resolution.destinations.iter() {
-        for tuple in resolution.services.as_slice() {
-            let Some(node) = new_node(resolution.flags, destination, tuple) else {
+        for tuple in resolution.services.iter() {
+            let Some(node) = new_node(resolution.flags, destination, &tuple) else {
                 // SAFETY: `head` is a well-formed list built here.
                 unsafe { freeaddrinfo(head) };
                 return None;
