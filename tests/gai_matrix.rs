@@ -378,3 +378,19 @@ fn names_match_glibc_in_sandbox() {
         report(&failures, 3000);
     });
 }
+
+/// glibc crashes on a NULL result pointer; netlibc frees the list and reports success (see
+/// docs/deviations.md). freeaddrinfo(NULL) is a no-op in both.
+#[test]
+fn null_result_pointer_and_null_free_are_safe() {
+    let h = hints(libc::AI_NUMERICHOST, 0, libc::SOCK_STREAM, 0);
+    // SAFETY: valid strings and hints; a NULL result pointer is what is tested.
+    let code =
+        unsafe { ours::getaddrinfo(c"127.0.0.1".as_ptr(), c"80".as_ptr(), &h, ptr::null_mut()) };
+    assert_eq!(code, 0);
+    // SAFETY: NULL is a valid argument of freeaddrinfo.
+    unsafe { ours::freeaddrinfo(ptr::null_mut()) };
+    let libs = Libraries::open();
+    // SAFETY: as above, for glibc's.
+    unsafe { (libs.glibc_free)(ptr::null_mut()) };
+}

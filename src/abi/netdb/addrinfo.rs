@@ -20,9 +20,9 @@ const IDN_FLAGS: c_int = 0x40 | 0x80;
 /// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
 /// addresses.
 ///
-/// Differences from glibc: until the DNS and interfaces modules are wired in, names come from the
-/// hosts file only and results keep the sources' order (no RFC 3484 sorting). A NULL `res` is not
-/// written (glibc crashes).
+/// Differences from glibc: a NULL `res` is not written (glibc crashes); IDNA conversion maps labels by
+/// lowercasing only (docs/deviations.md). Until the DNS and interfaces modules are wired into
+/// `lookup::system`, names come from the hosts file only and results keep the sources' order.
 ///
 /// # Safety
 /// `node` and `service` are NULL or NUL-terminated strings; `hints` is NULL or points to a `struct

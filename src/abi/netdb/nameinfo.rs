@@ -16,8 +16,9 @@ const NI_IDN: c_int = 32;
 /// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
 /// a host name and a service name.
 ///
-/// Differences from glibc: until the DNS module is wired in, host names come from the hosts file
-/// only.
+/// Differences from glibc: `NI_IDN` decodes punycode without libidn2's validity checks
+/// (docs/deviations.md). Until the DNS module is wired into `lookup::system`, host names come from the
+/// hosts file only.
 ///
 /// # Safety
 /// `sa` is NULL or points to `salen` readable bytes (for AF_LOCAL, a whole `struct sockaddr_un`, as
