@@ -394,3 +394,33 @@ fn null_result_pointer_and_null_free_are_safe() {
     // SAFETY: as above, for glibc's.
     unsafe { (libs.glibc_free)(ptr::null_mut()) };
 }
+
+/// AI_ADDRCONFIG with one family configured besides loopback: IPv4 only (an address on `lo`), then
+/// IPv6 only; AF_UNSPEC narrows to that family and the other family fails.
+#[test]
+fn addrconfig_narrows_like_glibc_with_one_family() {
+    gai_support::in_sandbox_with(
+        "addrconfig_narrows_like_glibc_with_one_family",
+        "ip addr add 192.0.2.50/24 dev lo",
+        || {
+            let libs = Libraries::open();
+            let failures = random_cases(&libs, &LITERAL_NODES, 1500, false, 0x5eed_0004);
+            report(&failures, 1500);
+        },
+    );
+}
+
+#[test]
+fn addrconfig_narrows_like_glibc_with_ipv6_only() {
+    gai_support::in_sandbox_with(
+        "addrconfig_narrows_like_glibc_with_ipv6_only",
+        "ip addr add 2001:db8::50/64 dev lo nodad",
+        || {
+            let libs = Libraries::open();
+            let mut nodes: Vec<&str> = NAME_NODES.to_vec();
+            nodes.extend(LITERAL_NODES);
+            let failures = random_cases(&libs, &nodes, 1500, false, 0x5eed_0005);
+            report(&failures, 1500);
+        },
+    );
+}

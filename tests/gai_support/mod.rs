@@ -29,6 +29,12 @@ const MARKER: &str = "NETLIBC_GAI_SANDBOX";
 /// Runs `body` inside the sandbox: either we are in it already, or the current test binary is
 /// started again there with `--exact test_name`, and its success asserted.
 pub fn in_sandbox(test_name: &str, body: impl FnOnce()) {
+    in_sandbox_with(test_name, "", body);
+}
+
+/// [`in_sandbox`], with shell commands run in the namespace first (e.g. `ip addr add …` to give the
+/// sandbox a non-loopback address, which changes what `AI_ADDRCONFIG` sees).
+pub fn in_sandbox_with(test_name: &str, setup: &str, body: impl FnOnce()) {
     if std::env::var_os(MARKER).is_some() {
         // Bound before the body runs, so no query finds the port closed.
         let socket = UdpSocket::bind("127.0.0.1:53").expect("bind 127.0.0.1:53 in the sandbox");
@@ -45,9 +51,10 @@ pub fn in_sandbox(test_name: &str, body: impl FnOnce()) {
     )
     .unwrap();
     let script = format!(
-        "ip link set lo up && mount --bind {d}/hosts /etc/hosts && mount --bind {d}/resolv.conf /etc/resolv.conf \
+        "ip link set lo up {setup} && mount --bind {d}/hosts /etc/hosts && mount --bind {d}/resolv.conf /etc/resolv.conf \
          && exec \"$0\" --exact {test_name} --nocapture --test-threads=1",
-        d = dir.display()
+        d = dir.display(),
+        setup = if setup.is_empty() { String::new() } else { format!("&& {setup}") },
     );
     let exe = std::env::current_exe().unwrap();
     let output = Command::new("unshare")
