@@ -424,3 +424,45 @@ fn addrconfig_narrows_like_glibc_with_ipv6_only() {
         },
     );
 }
+
+/// AI_IDN / AI_CANONIDN in a UTF-8 locale (glibc converts through libidn2), for names whose UTS #46
+/// mapping is lowercasing, and names IDNA refuses.
+#[test]
+fn idn_in_a_utf8_locale_matches_glibc() {
+    gai_support::in_sandbox("idn_in_a_utf8_locale_matches_glibc", || {
+        // SAFETY: the sandboxed process runs this one test, on this thread only.
+        let locale = unsafe { libc::setlocale(libc::LC_ALL, c"C.UTF-8".as_ptr()) };
+        assert!(!locale.is_null(), "C.UTF-8 locale");
+        let libs = Libraries::open();
+        let nodes = [
+            "bücher.test",
+            "BÜCHER.test",
+            "Bücher.TEST",
+            "faß.test",
+            "münchen.test",
+            "a☃b.test",
+            "xn--bcher-kva.test",
+            "plain.test",
+        ];
+        const AI_IDN: i32 = 0x40;
+        const AI_CANONIDN: i32 = 0x80;
+        let canon = libc::AI_CANONNAME;
+        let flag_sets = [
+            AI_IDN,
+            AI_IDN | canon,
+            AI_IDN | canon | AI_CANONIDN,
+            canon | AI_CANONIDN,
+            0,
+        ];
+        let mut failures = Vec::new();
+        for (round, node) in nodes.iter().enumerate() {
+            for flags in flag_sets {
+                let h = hints(flags, libc::AF_INET, libc::SOCK_STREAM, 0);
+                if let Some(d) = compare(&libs, Some(node.as_bytes()), None, Some(&h), round) {
+                    failures.push(d);
+                }
+            }
+        }
+        report(&failures, nodes.len() * flag_sets.len());
+    });
+}

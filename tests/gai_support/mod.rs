@@ -22,6 +22,8 @@ pub const HOSTS: &str = "\
 192.0.2.3 dual.test
 ::ffff:192.0.2.4 mapped.test
 10.9.8.7 other.example Other
+192.0.2.20 xn--bcher-kva.test
+192.0.2.21 xn--fa-hia.test
 ";
 
 const MARKER: &str = "NETLIBC_GAI_SANDBOX";
