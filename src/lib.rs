@@ -13,6 +13,7 @@
 //! - [`dns`] is the stub resolver: resolv.conf, the wire codec, transport, and the TTL cache.
 //! - [`inet`] converts addresses between text and binary (pure functions, no I/O).
 //! - [`sys`] makes raw system calls and reaches glibc's errno and h_errno slots.
+//! - [`trace`] writes `NETLIBC_TRACE` lines (one per lookup and socket call).
 //!
 //! Data flows one way: `abi` → `lookup` → `db` / `dns` → `sys`. Nothing below `abi` knows C exists.
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -24,3 +25,4 @@ pub mod dns;
 pub mod inet;
 pub mod lookup;
 pub mod sys;
+pub mod trace;
