@@ -338,7 +338,7 @@ impl HostsFile {
 }
 
 static HOSTS: FileCache<HostsFile> =
-    FileCache::new("NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
+    FileCache::new(c"NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
 
 /// The current hosts file (`None` when it cannot be read).
 pub fn hosts_file() -> Option<Arc<HostsFile>> {
