@@ -6,8 +6,9 @@
 //! the new index is swapped in as an `Arc`, so readers holding the old one are never disturbed and no
 //! lock is held across I/O.
 
-use std::ffi::OsString;
+use std::ffi::{CStr, OsStr, OsString};
 use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,6 +47,21 @@ impl FileStamp {
     }
 }
 
+/// Calls `f` with the value of environment variable `variable` when it is set and not empty.
+///
+/// Reads the environment in place with `getenv` (no copy, no lock: what a C library's own `getenv`
+/// callers do); the bytes are only looked at during `f`.
+pub fn with_env<R>(variable: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+    // SAFETY: `variable` is NUL-terminated; getenv returns null or a NUL-terminated string of the
+    // environment, which stays valid while no other thread modifies the environment (as for any
+    // getenv caller); it is read only inside `f`.
+    let value = unsafe {
+        let pointer = libc::getenv(variable.as_ptr());
+        (!pointer.is_null()).then(|| CStr::from_ptr(pointer).to_bytes())
+    };
+    f(value.filter(|value| !value.is_empty()))
+}
+
 /// The path of a database: the `NETLIBC_*` variable when set and not empty, else the system file.
 pub fn database_path(variable: &str, default: &str) -> PathBuf {
     match std::env::var_os(variable) {
@@ -70,7 +86,7 @@ const REVALIDATE: Duration = Duration::from_secs(1);
 
 /// One database file, parsed by `parse` and cached until the file changes.
 pub struct FileCache<T> {
-    variable: &'static str,
+    variable: &'static CStr,
     default: &'static str,
     parse: fn(&[u8]) -> T,
     slot: Lock<Option<Parsed<T>>>,
@@ -78,7 +94,11 @@ pub struct FileCache<T> {
 
 impl<T> FileCache<T> {
     /// A cache of the file named by environment variable `variable`, or `default`.
-    pub const fn new(variable: &'static str, default: &'static str, parse: fn(&[u8]) -> T) -> Self {
+    pub const fn new(
+        variable: &'static CStr,
+        default: &'static str,
+        parse: fn(&[u8]) -> T,
+    ) -> Self {
         FileCache {
             variable,
             default,
@@ -89,14 +109,20 @@ impl<T> FileCache<T> {
 
     /// The current parsed file, or `None` when it cannot be read (glibc's "unavailable").
     pub fn get(&'static self) -> Option<Arc<T>> {
-        let path = database_path(self.variable, self.default);
-        let seen_change = match self.unchanged(&path) {
+        with_env(self.variable, |value| {
+            let path = Path::new(OsStr::from_bytes(value.unwrap_or(self.default.as_bytes())));
+            self.get_path(path)
+        })
+    }
+
+    fn get_path(&'static self, path: &Path) -> Option<Arc<T>> {
+        let seen_change = match self.unchanged(path) {
             Ok(value) => return Some(value),
             Err(seen_change) => seen_change,
         };
         // The watch starts before the stat, so an edit after the stat is an event for the next call.
-        let watch = Watch::new(&path);
-        let stamp = FileStamp::of(&std::fs::metadata(&path).ok()?);
+        let watch = Watch::new(path);
+        let stamp = FileStamp::of(&std::fs::metadata(path).ok()?);
         if let Some(parsed) = guard(&self.slot).as_mut() {
             // An event for the file means new content even when size and times look the same.
             if !seen_change && parsed.stamp == stamp && parsed.path == path.as_os_str() {
@@ -105,9 +131,9 @@ impl<T> FileCache<T> {
                 return Some(Arc::clone(&parsed.value));
             }
         }
-        let (stamp, content) = read_file(&path)?;
+        let (stamp, content) = read_file(path)?;
         let value = Arc::new((self.parse)(&content));
-        let path = path.into_os_string();
+        let path = path.as_os_str().to_os_string();
         let verified = Instant::now();
         let parsed = Parsed {
             path,
@@ -164,8 +190,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("db");
         std::fs::write(&path, "a\n").unwrap();
-        static VARIABLE_VALUE: &str = "NETLIBC_TEST_CACHE_FILE";
-        std::env::set_var(VARIABLE_VALUE, &path);
+        static VARIABLE_VALUE: &CStr = c"NETLIBC_TEST_CACHE_FILE";
+        std::env::set_var(VARIABLE_VALUE.to_str().unwrap(), &path);
         static CACHE: FileCache<usize> =
             FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
         let cache = &CACHE;

@@ -4,9 +4,10 @@
 //! glibc reads the file once per process, and so does netlibc (once per path: a test that points
 //! `NETLIBC_HOST_CONF` elsewhere gets the new file); `RESOLV_MULTI` is read on every call.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 
-use super::cache::{database_path, guard, Lock};
+use super::cache::{guard, with_env, Lock};
 use super::text::is_space;
 
 /// The settings of host.conf that the files databases use.
@@ -50,34 +51,35 @@ static HOST_CONF: Lock<Option<(OsString, HostConf)>> = Lock::new(None);
 
 /// The host.conf file, read once per path.
 fn file_settings() -> HostConf {
-    let from_netlibc = std::env::var_os("NETLIBC_HOST_CONF").is_some_and(|v| !v.is_empty());
-    let variable = if from_netlibc {
-        "NETLIBC_HOST_CONF"
-    } else {
-        "RESOLV_HOST_CONF"
-    };
-    let path = database_path(variable, "/etc/host.conf").into_os_string();
+    with_env(c"NETLIBC_HOST_CONF", |netlibc| match netlibc {
+        Some(path) => settings_of(path),
+        None => with_env(c"RESOLV_HOST_CONF", |glibc| {
+            settings_of(glibc.unwrap_or(b"/etc/host.conf"))
+        }),
+    })
+}
+
+fn settings_of(path: &[u8]) -> HostConf {
     if let Some((read_path, conf)) = guard(&HOST_CONF).as_ref() {
-        if *read_path == path {
+        if read_path.as_bytes() == path {
             return *conf;
         }
     }
-    let conf = std::fs::read(&path)
+    let conf = std::fs::read(OsStr::from_bytes(path))
         .map(|content| HostConf::parse(&content))
         .unwrap_or_default();
-    *guard(&HOST_CONF) = Some((path, conf));
+    *guard(&HOST_CONF) = Some((OsStr::from_bytes(path).to_os_string(), conf));
     conf
 }
 
 /// The host.conf settings now in force, with `RESOLV_MULTI` applied.
 pub fn host_conf() -> HostConf {
     let mut conf = file_settings();
-    if let Some(value) = std::env::var_os("RESOLV_MULTI") {
-        apply_bool(
-            std::os::unix::ffi::OsStrExt::as_bytes(value.as_os_str()),
-            &mut conf.multi,
-        );
-    }
+    with_env(c"RESOLV_MULTI", |value| {
+        if let Some(value) = value {
+            apply_bool(value, &mut conf.multi);
+        }
+    });
     conf
 }
 

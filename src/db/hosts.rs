@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::addr::{parse_ipv4_aton_exact, parse_ipv4_strict, parse_ipv6};
 use super::cache::FileCache;
 use super::record::{scan_fits, Fit, ReadNeeds, Record};
-use super::text::{lower, raw_lines, Line};
+use super::text::{raw_lines, Line};
 
 pub const AF_INET: i32 = 2;
 pub const AF_INET6: i32 = 10;
@@ -154,6 +154,58 @@ impl Host {
     }
 }
 
+/// Line indexes by key in file order, without an allocation per key (a hosts file of 200,000
+/// ad-blocking lines has 200,000 names): the first line of a key in one map, the rare others in a
+/// second one.
+struct MultiIndex<K> {
+    first: HashMap<K, u32>,
+    more: HashMap<K, Vec<u32>>,
+}
+
+impl<K> Default for MultiIndex<K> {
+    fn default() -> Self {
+        MultiIndex {
+            first: HashMap::new(),
+            more: HashMap::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Copy> MultiIndex<K> {
+    fn insert(&mut self, key: K, index: u32) {
+        match self.first.get(&key) {
+            None => {
+                self.first.insert(key, index);
+            }
+            Some(&first) if first == index => {}
+            Some(_) => {
+                let more = self.more.entry(key).or_default();
+                if more.last() != Some(&index) {
+                    more.push(index);
+                }
+            }
+        }
+    }
+
+    /// The lines of `key`, in file order.
+    fn get(&self, key: &K) -> impl Iterator<Item = usize> + '_ {
+        let more = self.more.get(key).map_or(&[][..], |list| &list[..]);
+        self.first
+            .get(key)
+            .into_iter()
+            .chain(more)
+            .map(|&index| index as usize)
+    }
+}
+
+/// FNV-1a of the ASCII lower case of `name`: names are indexed by this hash (no copy of each name),
+/// so a lookup checks that a candidate line really has the name.
+fn name_hash(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The parsed file with its indexes.
 #[derive(Default)]
 pub struct HostsFile {
@@ -161,16 +213,9 @@ pub struct HostsFile {
     /// The `fgets` need of the lines after the last host.
     pub tail_need: usize,
     worst_need: usize,
-    by_name: HashMap<Box<[u8]>, Vec<u32>>,
-    by_v4: HashMap<[u8; 4], Vec<u32>>,
-    by_v6: HashMap<[u8; 16], Vec<u32>>,
-}
-
-fn add_key<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<u32>>, key: K, index: u32) {
-    let list = map.entry(key).or_default();
-    if list.last() != Some(&index) {
-        list.push(index);
-    }
+    by_name: MultiIndex<u64>,
+    by_v4: MultiIndex<[u8; 4]>,
+    by_v6: MultiIndex<[u8; 16]>,
 }
 
 impl HostsFile {
@@ -186,15 +231,15 @@ impl HostsFile {
             };
             needs.take();
             let index = file.hosts.len() as u32;
-            add_key(&mut file.by_name, lower(host.name()), index);
+            file.by_name.insert(name_hash(host.name()), index);
             for alias in host.record.alias_names() {
-                add_key(&mut file.by_name, lower(alias), index);
+                file.by_name.insert(name_hash(alias), index);
             }
             if let Some(Address::V4(v4)) = host.address.in_view(View::Inet) {
-                add_key(&mut file.by_v4, v4, index);
+                file.by_v4.insert(v4, index);
             }
             if let Some(Address::V6(v6)) = host.address.in_view(View::Inet6Mapped) {
-                add_key(&mut file.by_v6, v6, index);
+                file.by_v6.insert(v6, index);
             }
             file.worst_need = file.worst_need.max(host.record.worst_need());
             file.hosts.push(host);
@@ -208,37 +253,29 @@ impl HostsFile {
     }
 
     /// Every line matching `name` in `view`, in file order.
-    pub fn by_name(&self, name: &[u8], view: View) -> impl Iterator<Item = usize> + '_ {
-        let candidates = self
-            .by_name
-            .get(&lower(name))
-            .map_or(&[][..], |list| &list[..]);
-        candidates
-            .iter()
-            .map(|&index| index as usize)
-            .filter(move |&index| self.valid(index, view))
+    pub fn by_name<'a>(&'a self, name: &'a [u8], view: View) -> impl Iterator<Item = usize> + 'a {
+        self.by_name
+            .get(&name_hash(name))
+            .filter(move |&index| self.valid(index, view) && self.hosts[index].has_name(name))
     }
 
     /// The first line whose address in `view` is `address`.
     pub fn by_address(&self, address: &[u8], view: View) -> Option<usize> {
-        let candidates = match (address.len(), view) {
+        let mut candidates: Box<dyn Iterator<Item = usize>> = match (address.len(), view) {
             (4, View::Inet | View::Unspec) => {
-                self.by_v4.get(<&[u8; 4]>::try_from(address).ok()?)?
+                Box::new(self.by_v4.get(<&[u8; 4]>::try_from(address).ok()?))
             }
             (16, View::Inet6 | View::Inet6Mapped | View::Unspec) => {
-                self.by_v6.get(<&[u8; 16]>::try_from(address).ok()?)?
+                Box::new(self.by_v6.get(<&[u8; 16]>::try_from(address).ok()?))
             }
             _ => return None,
         };
-        candidates
-            .iter()
-            .map(|&index| index as usize)
-            .find(|&index| {
-                self.hosts[index]
-                    .address
-                    .in_view(view)
-                    .is_some_and(|found| found.bytes() == address)
-            })
+        candidates.find(|&index| {
+            self.hosts[index]
+                .address
+                .in_view(view)
+                .is_some_and(|found| found.bytes() == address)
+        })
     }
 
     /// Whether line `index` is an entry in `view`.
@@ -301,7 +338,7 @@ impl HostsFile {
 }
 
 static HOSTS: FileCache<HostsFile> =
-    FileCache::new("NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
+    FileCache::new(c"NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
 
 /// The current hosts file (`None` when it cannot be read).
 pub fn hosts_file() -> Option<Arc<HostsFile>> {

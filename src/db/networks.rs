@@ -93,7 +93,7 @@ impl NetworksFile {
 }
 
 static NETWORKS: FileCache<NetworksFile> =
-    FileCache::new("NETLIBC_NETWORKS", "/etc/networks", NetworksFile::parse);
+    FileCache::new(c"NETLIBC_NETWORKS", "/etc/networks", NetworksFile::parse);
 
 /// The current networks file (`None` when it cannot be read).
 pub fn networks_file() -> Option<Arc<NetworksFile>> {

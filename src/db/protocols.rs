@@ -106,7 +106,7 @@ impl ProtocolsFile {
 }
 
 static PROTOCOLS: FileCache<ProtocolsFile> =
-    FileCache::new("NETLIBC_PROTOCOLS", "/etc/protocols", ProtocolsFile::parse);
+    FileCache::new(c"NETLIBC_PROTOCOLS", "/etc/protocols", ProtocolsFile::parse);
 
 /// The current protocols file (`None` when it cannot be read).
 pub fn protocols_file() -> Option<Arc<ProtocolsFile>> {

@@ -125,7 +125,7 @@ impl ServicesFile {
 }
 
 static SERVICES: FileCache<ServicesFile> =
-    FileCache::new("NETLIBC_SERVICES", "/etc/services", ServicesFile::parse);
+    FileCache::new(c"NETLIBC_SERVICES", "/etc/services", ServicesFile::parse);
 
 /// The current services file (`None` when it cannot be read).
 pub fn services_file() -> Option<Arc<ServicesFile>> {

@@ -67,8 +67,8 @@ impl CBuffer {
     }
 
     /// Writes a NULL-terminated pointer array at `offset`.
-    pub fn put_pointers(&mut self, offset: usize, pointers: &[usize]) {
-        for (i, &pointer) in pointers.iter().chain(core::iter::once(&0)).enumerate() {
+    pub fn put_pointers(&mut self, offset: usize, pointers: impl IntoIterator<Item = usize>) {
+        for (i, pointer) in pointers.into_iter().chain(core::iter::once(0)).enumerate() {
             self.put(offset + i * POINTER, &pointer.to_ne_bytes());
         }
     }
@@ -78,12 +78,11 @@ impl CBuffer {
     pub fn put_record(&mut self, line: usize, record: &Record) -> *mut *mut c_char {
         self.put(line, &record.image);
         let list = line + record.list_offset(self.address(line));
-        let aliases: Vec<usize> = record
-            .aliases
-            .iter()
-            .map(|&offset| self.address(line + offset as usize))
-            .collect();
-        self.put_pointers(list, &aliases);
+        let base = self.address(line);
+        self.put_pointers(
+            list,
+            record.aliases.iter().map(|&offset| base + offset as usize),
+        );
         self.ptr(list).cast()
     }
 }

@@ -80,8 +80,8 @@ fn set_address(out: &mut hostent, address: Address, list: *mut *mut c_char) {
 fn write_numeric(address: Address, name: &[u8], out: &mut hostent, buffer: &mut CBuffer) {
     buffer.put(0, &[0; 16]);
     buffer.put(0, address.bytes());
-    buffer.put_pointers(16, &[buffer.address(0)]);
-    buffer.put_pointers(32, &[]);
+    buffer.put_pointers(16, [buffer.address(0)]);
+    buffer.put_pointers(32, []);
     buffer.put(NUMERIC_HEADER, name);
     buffer.put(NUMERIC_HEADER + name.len(), &[0]);
     out.h_name = buffer.ptr(NUMERIC_HEADER);
@@ -98,7 +98,7 @@ fn write_line(file: &HostsFile, index: usize, view: View, out: &mut hostent, buf
         return;
     };
     buffer.put(0, address.bytes());
-    buffer.put_pointers(16, &[buffer.address(0)]);
+    buffer.put_pointers(16, [buffer.address(0)]);
     out.h_aliases = buffer.put_record(HOSTENT_DATA, &host.record);
     out.h_name = buffer.ptr(HOSTENT_DATA + host.name as usize);
     set_address(out, address, buffer.ptr(16).cast());
@@ -108,25 +108,19 @@ fn write_line(file: &HostsFile, index: usize, view: View, out: &mut hostent, buf
 /// addresses and names go after the first line's alias list, then new arrays. `false` is `ERANGE`.
 fn write_multi(
     file: &HostsFile,
-    matches: &[usize],
+    first: usize,
+    rest: impl Iterator<Item = usize>,
     view: View,
     out: &mut hostent,
     buffer: &mut CBuffer,
 ) -> bool {
-    let Some((&first, rest)) = matches.split_first() else {
-        return true;
-    };
     let first_host = &file.hosts[first];
     let end = buffer.len();
     let mut cursor = out.h_aliases as usize - buffer.address(0);
-    let mut addresses = vec![buffer.address(0)];
-    let mut aliases: Vec<usize> = first_host
-        .record
-        .aliases
-        .iter()
-        .map(|&a| buffer.address(HOSTENT_DATA + a as usize))
-        .collect();
-    for &index in rest {
+    // The other lines' addresses and names (nothing is allocated when only one line matches).
+    let mut addresses: Vec<usize> = Vec::new();
+    let mut aliases: Vec<usize> = Vec::new();
+    for index in rest {
         let host = &file.hosts[index];
         let Some(address) = host.address.in_view(view) else {
             continue;
@@ -154,13 +148,20 @@ fn write_multi(
             return false;
         }
     }
+    let line = buffer.address(HOSTENT_DATA);
+    let first_aliases = first_host
+        .record
+        .aliases
+        .iter()
+        .map(move |&a| line + a as usize);
     let arrays = align_up(buffer.address(cursor), POINTER) - buffer.address(0);
-    let alias_array = arrays + (addresses.len() + 1) * POINTER;
-    if alias_array + (aliases.len() + 1) * POINTER > end {
+    let alias_array = arrays + (1 + addresses.len() + 1) * POINTER;
+    if alias_array + (first_host.record.aliases.len() + aliases.len() + 1) * POINTER > end {
         return false;
     }
-    buffer.put_pointers(arrays, &addresses);
-    buffer.put_pointers(alias_array, &aliases);
+    let first_address = buffer.address(0);
+    buffer.put_pointers(arrays, core::iter::once(first_address).chain(addresses));
+    buffer.put_pointers(alias_array, first_aliases.chain(aliases));
     out.h_addr_list = buffer.ptr(arrays).cast();
     out.h_aliases = buffer.ptr(alias_array).cast();
     true
@@ -184,29 +185,26 @@ fn files_by_name(
     let view = View::of(family, false);
     // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
     let multi = host_conf().multi && view != View::Unspec;
-    let matches: Vec<usize> = if multi {
-        file.by_name(name, view).collect()
-    } else {
-        file.by_name(name, view).take(1).collect()
-    };
+    let first = file.by_name(name, view).next();
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
-    if file.scan_fits(
-        matches.first().copied(),
-        view,
-        buffer.address(HOSTENT_DATA),
-        line_len,
-    ) == Fit::TooSmall
-    {
+    if file.scan_fits(first, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
         set_if(h_errnop, NETDB_INTERNAL);
         return fail(libc::ERANGE);
     }
-    let Some(&first) = matches.first() else {
+    let Some(first) = first else {
         set_if(h_errnop, HOST_NOT_FOUND);
         return fail(0);
     };
     write_line(&file, first, view, out, &mut buffer);
     if multi {
-        if !write_multi(&file, &matches, view, out, &mut buffer) {
+        if !write_multi(
+            &file,
+            first,
+            file.by_name(name, view).skip(1),
+            view,
+            out,
+            &mut buffer,
+        ) {
             set_if(h_errnop, NETDB_INTERNAL);
             return fail(libc::ERANGE);
         }
