@@ -130,16 +130,12 @@ fn local_address(header: &Address, families: &mut ConfiguredFamilies) -> Option<
     })
 }
 
-/// Which address families AI_ADDRCONFIG considers configured. If the kernel cannot be asked, both
-/// are, as in glibc.
-pub fn configured_families() -> ConfiguredFamilies {
-    AddressTable::read().map_or(
-        ConfiguredFamilies {
-            ipv4: true,
-            ipv6: true,
-        },
-        |t| t.families,
-    )
+impl ConfiguredFamilies {
+    /// What AI_ADDRCONFIG assumes when the kernel cannot be asked: both families, as in glibc.
+    pub const UNKNOWN: ConfiguredFamilies = ConfiguredFamilies {
+        ipv4: true,
+        ipv6: true,
+    };
 }
 
 #[cfg(test)]
