@@ -14,6 +14,7 @@ static const struct bench_case *const groups[] = {
     socket_cases,
     db_cases,
     iface_cases,
+    gai_cases,
 };
 
 static double now_ns(void) {

@@ -33,4 +33,5 @@ extern const struct bench_case inet_cases[];
 extern const struct bench_case socket_cases[];
 extern const struct bench_case db_cases[];
 extern const struct bench_case iface_cases[];
+extern const struct bench_case gai_cases[];
 #endif

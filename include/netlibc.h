@@ -80,6 +80,12 @@ struct if_nameindex *if_nameindex(void);
 // `if_freenameindex(ptr)` — frees a list from `if_nameindex`: each name, then the array.
 void if_freenameindex(struct if_nameindex *ptr);
 
+// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
+
+// `freeaddrinfo(res)` — frees a list getaddrinfo returned (ours or glibc's: the layout is the same).
+void freeaddrinfo(struct addrinfo *res);
+
 // `hstrerror(err)` — the message for an h_errno value.
 const char *hstrerror(int err);
 
@@ -115,6 +121,9 @@ int gethostent_r(struct hostent *result_buf, char *buf, uintptr_t buflen, struct
 
 // `gethostent()` — the next IPv4 entry of the hosts file.
 struct hostent *gethostent(void);
+
+// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
+int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 
 // `getnetbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks a network up by name or
 int getnetbyname_r(const char *name, struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);

@@ -6,6 +6,7 @@ need=()
 command -v cc >/dev/null || need+=(gcc)
 command -v nm >/dev/null || need+=(binutils)
 command -v valgrind >/dev/null || need+=(valgrind)
+command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq-base)
 [ ${#need[@]} = 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then echo "install-deps: please install: ${need[*]}"; exit 1; fi
 echo "install-deps: installing ${need[*]}"

@@ -1,2 +1,256 @@
 //! The DNS stub resolver: resolv.conf, the wire codec, UDP/TCP transport, the lookup logic and the TTL
 //! cache.
+//!
+//! The API for the rest of the library is [`lookup_host`] and [`lookup_ptr`] (configuration from
+//! resolv.conf, with the cache), and their `_with` forms that take an explicit [`ResolvConf`] and skip
+//! the cache. [`nsswitch`] gives the order of the `hosts:` sources.
+
+pub mod cache;
+pub mod conf;
+pub mod nsswitch;
+pub mod resolver;
+pub mod sysio;
+pub mod transport;
+pub mod wire;
+
+pub use conf::ResolvConf;
+use std::net::IpAddr;
+
+/// Which address families a forward lookup wants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Families {
+    /// A only (gethostbyname, AF_INET).
+    V4,
+    /// AAAA only (gethostbyname2 with AF_INET6).
+    V6,
+    /// A and AAAA, in parallel by default (getaddrinfo with AF_UNSPEC).
+    Both,
+}
+
+/// A forward lookup's answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostAnswer {
+    /// The end of the CNAME chain (the queried name when there is none), as text without a final dot.
+    pub canonical_name: Vec<u8>,
+    /// The names that led to it through CNAMEs, in chain order.
+    pub aliases: Vec<Vec<u8>>,
+    /// Addresses in answer order (sorted by `sortlist` for [`Families::V4`]).
+    pub v4: Vec<[u8; 4]>,
+    pub v6: Vec<[u8; 16]>,
+    /// The smallest TTL of the records used.
+    pub ttl: u32,
+}
+
+/// A reverse lookup's answer: the PTR names in answer order (the first is the host's name).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PtrAnswer {
+    pub names: Vec<Vec<u8>>,
+    pub ttl: u32,
+}
+
+/// Why a lookup gave no answer, as glibc's h_errno tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LookupError {
+    /// NXDOMAIN: HOST_NOT_FOUND (EAI_NONAME).
+    NotFound,
+    /// The name exists without addresses of the type asked: NO_DATA (EAI_NODATA).
+    NoData,
+    /// SERVFAIL, a timeout, or no server reachable: TRY_AGAIN (EAI_AGAIN).
+    TryAgain,
+    /// FORMERR, NOTIMP, REFUSED, or a name that cannot be asked: NO_RECOVERY (EAI_FAIL).
+    NoRecovery,
+}
+
+impl LookupError {
+    /// The h_errno value glibc sets for this error.
+    pub fn h_errno(self) -> i32 {
+        match self {
+            LookupError::NotFound => 1,
+            LookupError::TryAgain => 2,
+            LookupError::NoRecovery => 3,
+            LookupError::NoData => 4,
+        }
+    }
+}
+
+/// Whether the cache is on: not with `NETLIBC_DNS_CACHE=0` nor `options no-cache`.
+fn cache_enabled(conf: &ResolvConf) -> bool {
+    !conf.options.no_cache && std::env::var_os("NETLIBC_DNS_CACHE").is_none_or(|v| v != "0")
+}
+
+/// The path of the hosts file, whose changes also empty the cache.
+fn hosts_path() -> std::path::PathBuf {
+    std::env::var_os("NETLIBC_HOSTS").map_or_else(|| "/etc/hosts".into(), Into::into)
+}
+
+/// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
+/// two `stat`s (about 2 µs here), more than the hit itself; a lookup that goes to the network always
+/// checks first, so only answers already cached can outlive a file change, and by this much at most.
+const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The configuration and cache validity found by the last check of the files.
+#[derive(Clone)]
+struct Checked {
+    at: std::time::Instant,
+    resolv_path: std::path::PathBuf,
+    hosts_path: std::path::PathBuf,
+    conf: std::sync::Arc<ResolvConf>,
+    validity: cache::Validity,
+}
+
+static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
+    crate::sys::lock::ForkSafeMutex::new(None);
+
+/// Checks resolv.conf (reloading it if changed) and the hosts file now.
+fn check_files() -> Checked {
+    let (conf, generation) = conf::current();
+    let hosts_path = hosts_path();
+    let checked = Checked {
+        at: std::time::Instant::now(),
+        resolv_path: conf::resolv_conf_path(),
+        validity: cache::Validity {
+            conf_generation: generation,
+            hosts_version: conf::FileVersion::of(&hosts_path),
+        },
+        hosts_path,
+        conf,
+    };
+    *LAST_CHECK.lock() = Some(checked.clone());
+    checked
+}
+
+/// The last check if it is recent and for the same paths, else a new one.
+fn recent_check() -> Checked {
+    let last = LAST_CHECK.lock().clone();
+    match last {
+        Some(c)
+            if c.at.elapsed() < RECHECK_INTERVAL
+                && c.resolv_path == conf::resolv_conf_path()
+                && c.hosts_path == hosts_path() =>
+        {
+            c
+        }
+        _ => check_files(),
+    }
+}
+
+/// A resolver result with the TTL the cache may keep it for.
+type Timed<T> = Result<T, (LookupError, Option<u32>)>;
+
+/// Serves `key` from the cache, or resolves it with `resolve` (on freshly checked files) and keeps
+/// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
+fn cached<T: Clone>(
+    key: cache::Key,
+    wrap: fn(Result<T, LookupError>) -> cache::Value,
+    unwrap: fn(cache::Value) -> Option<Result<T, LookupError>>,
+    ttl_of: fn(&T) -> u32,
+    resolve: impl Fn(&ResolvConf) -> Timed<T>,
+) -> Result<T, LookupError> {
+    let timer = crate::trace::start();
+    let recent = recent_check();
+    if !cache_enabled(&recent.conf) {
+        let result = resolve(&conf::current().0).map_err(|(error, _)| error);
+        trace_lookup(timer, &key, "dns", &result);
+        return result;
+    }
+    if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+        trace_lookup(timer, &key, "cache", &result);
+        return result;
+    }
+    let fresh = check_files();
+    let result = resolve(&fresh.conf);
+    let ttl = match &result {
+        Ok(answer) => ttl_of(answer),
+        Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
+    };
+    let result = result.map_err(|(error, _)| error);
+    let keep = matches!(
+        result,
+        Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
+    );
+    trace_lookup(timer, &key, "dns", &result);
+    if keep && cache_enabled(&fresh.conf) {
+        cache::put(key, wrap(result.clone()), ttl, fresh.validity);
+    }
+    result
+}
+
+/// One `NETLIBC_TRACE` line for a DNS lookup: what was asked, where the answer came from, the outcome.
+fn trace_lookup<T>(
+    timer: Option<crate::trace::Timer>,
+    key: &cache::Key,
+    source: &str,
+    result: &Result<T, LookupError>,
+) {
+    let Some(timer) = timer else { return };
+    let outcome = match result {
+        Ok(_) => "found",
+        Err(LookupError::NotFound) => "HOST_NOT_FOUND",
+        Err(LookupError::NoData) => "NO_DATA",
+        Err(LookupError::TryAgain) => "TRY_AGAIN",
+        Err(LookupError::NoRecovery) => "NO_RECOVERY",
+    };
+    match key {
+        cache::Key::Host(name, families) => {
+            let name = crate::trace::Quoted(Some(name));
+            crate::trace::emit(
+                timer,
+                format_args!("dns host {name} {families:?} -> {outcome} [{source}]"),
+            );
+        }
+        cache::Key::Ptr(address) => {
+            crate::trace::emit(
+                timer,
+                format_args!("dns ptr {address} -> {outcome} [{source}]"),
+            );
+        }
+    }
+}
+
+/// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
+/// resolv.conf and the TTL cache.
+pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, LookupError> {
+    // A single label may be a HOSTALIASES alias, which the cache key does not cover.
+    if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
+        return lookup_host_with(&conf::current().0, name, families);
+    }
+    cached(
+        cache::host_key(name, families),
+        cache::Value::Host,
+        |value| match value {
+            cache::Value::Host(result) => Some(result),
+            cache::Value::Ptr(_) => None,
+        },
+        |answer| answer.ttl,
+        |conf| resolver::lookup_host(conf, name, families),
+    )
+}
+
+/// [`lookup_host`] with an explicit configuration and no cache.
+pub fn lookup_host_with(
+    conf: &ResolvConf,
+    name: &[u8],
+    families: Families,
+) -> Result<HostAnswer, LookupError> {
+    resolver::lookup_host(conf, name, families).map_err(|(error, _)| error)
+}
+
+/// Looks the names of `address` up (PTR under in-addr.arpa or ip6.arpa), with the current
+/// resolv.conf and the TTL cache.
+pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
+    cached(
+        cache::Key::Ptr(address),
+        cache::Value::Ptr,
+        |value| match value {
+            cache::Value::Ptr(result) => Some(result),
+            cache::Value::Host(_) => None,
+        },
+        |answer| answer.ttl,
+        |conf| resolver::lookup_ptr(conf, address),
+    )
+}
+
+/// [`lookup_ptr`] with an explicit configuration and no cache.
+pub fn lookup_ptr_with(conf: &ResolvConf, address: IpAddr) -> Result<PtrAnswer, LookupError> {
+    resolver::lookup_ptr(conf, address).map_err(|(error, _)| error)
+}

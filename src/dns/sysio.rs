@@ -1,0 +1,365 @@
+//! The few system calls the resolver makes, as safe functions: sockets (always closed through
+//! [`Socket`]'s `Drop`), `poll`, `getrandom`, `uname` and the interface index of a scope name.
+//!
+//! These are private to the resolver until `crate::sys::socket` lands; each is one raw system call.
+
+use crate::sys::syscall::{check, syscall6};
+use crate::sys::Errno;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// A socket's file descriptor, closed when dropped.
+pub struct Socket(i32);
+
+/// A `sockaddr_in` or `sockaddr_in6`, as bytes the kernel reads or writes.
+#[repr(C)]
+union RawAddress {
+    v4: libc::sockaddr_in,
+    v6: libc::sockaddr_in6,
+}
+
+fn to_raw(address: &SocketAddr) -> (RawAddress, usize) {
+    match address {
+        SocketAddr::V4(a) => {
+            let v4 = libc::sockaddr_in {
+                sin_family: libc::AF_INET as u16,
+                sin_port: a.port().to_be(),
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes(a.ip().octets()),
+                },
+                sin_zero: [0; 8],
+            };
+            (RawAddress { v4 }, std::mem::size_of::<libc::sockaddr_in>())
+        }
+        SocketAddr::V6(a) => {
+            let v6 = libc::sockaddr_in6 {
+                sin6_family: libc::AF_INET6 as u16,
+                sin6_port: a.port().to_be(),
+                sin6_flowinfo: 0,
+                sin6_addr: libc::in6_addr {
+                    s6_addr: a.ip().octets(),
+                },
+                sin6_scope_id: a.scope_id(),
+            };
+            (RawAddress { v6 }, std::mem::size_of::<libc::sockaddr_in6>())
+        }
+    }
+}
+
+fn from_raw(raw: &RawAddress, length: usize) -> Option<SocketAddr> {
+    // SAFETY: both union members start with the family field, and any bytes are a valid u16.
+    let family = unsafe { raw.v4.sin_family };
+    match i32::from(family) {
+        libc::AF_INET if length >= std::mem::size_of::<libc::sockaddr_in>() => {
+            // SAFETY: the kernel wrote a sockaddr_in (family says so); every bit pattern is valid.
+            let v4 = unsafe { raw.v4 };
+            let ip = std::net::Ipv4Addr::from(v4.sin_addr.s_addr.to_ne_bytes());
+            Some(SocketAddr::from((ip, u16::from_be(v4.sin_port))))
+        }
+        libc::AF_INET6 if length >= std::mem::size_of::<libc::sockaddr_in6>() => {
+            // SAFETY: as above, for sockaddr_in6.
+            let v6 = unsafe { raw.v6 };
+            let ip = std::net::Ipv6Addr::from(v6.sin6_addr.s6_addr);
+            Some(SocketAddr::V6(std::net::SocketAddrV6::new(
+                ip,
+                u16::from_be(v6.sin6_port),
+                0,
+                v6.sin6_scope_id,
+            )))
+        }
+        _ => None,
+    }
+}
+
+impl Socket {
+    /// A non-blocking, close-on-exec socket of `kind` (`SOCK_DGRAM` / `SOCK_STREAM`) for `peer`'s
+    /// family, connected to `peer` (for UDP this binds a kernel-chosen port and makes ICMP errors such
+    /// as ECONNREFUSED visible). A TCP connect in progress is reported as success.
+    pub fn connect(peer: &SocketAddr, kind: i32) -> Result<Socket, Errno> {
+        let family = if peer.is_ipv4() {
+            libc::AF_INET
+        } else {
+            libc::AF_INET6
+        };
+        let flags = kind | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+        // SAFETY: socket takes no pointers.
+        let fd = check(unsafe {
+            syscall6(
+                libc::SYS_socket as usize,
+                family as usize,
+                flags as usize,
+                0,
+                0,
+                0,
+                0,
+            )
+        })?;
+        let socket = Socket(fd as i32);
+        let (raw, length) = to_raw(peer);
+        // SAFETY: `raw` is a valid sockaddr of `length` bytes, alive for the call.
+        let result = check(unsafe {
+            syscall6(
+                libc::SYS_connect as usize,
+                fd,
+                &raw as *const RawAddress as usize,
+                length,
+                0,
+                0,
+                0,
+            )
+        });
+        match result {
+            Ok(_) => Ok(socket),
+            Err(Errno(libc::EINPROGRESS)) => Ok(socket),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends `data` to the connected peer.
+    pub fn send(&self, data: &[u8]) -> Result<usize, Errno> {
+        // SAFETY: `data` is readable for its length; no address is passed.
+        check(unsafe {
+            syscall6(
+                libc::SYS_sendto as usize,
+                self.0 as usize,
+                data.as_ptr() as usize,
+                data.len(),
+                libc::MSG_NOSIGNAL as usize,
+                0,
+                0,
+            )
+        })
+    }
+
+    /// Receives into `buffer`; returns the length and the sender's address when the kernel gave one.
+    pub fn receive(&self, buffer: &mut [u8]) -> Result<(usize, Option<SocketAddr>), Errno> {
+        // SAFETY: an all-zero sockaddr_in6 is valid.
+        let mut raw: RawAddress = unsafe { std::mem::zeroed() };
+        let mut length = std::mem::size_of::<RawAddress>() as u32;
+        // SAFETY: `buffer` is writable for its length, `raw` for `length` bytes, `length` is a u32.
+        let received = check(unsafe {
+            syscall6(
+                libc::SYS_recvfrom as usize,
+                self.0 as usize,
+                buffer.as_mut_ptr() as usize,
+                buffer.len(),
+                0,
+                &mut raw as *mut RawAddress as usize,
+                &mut length as *mut u32 as usize,
+            )
+        })?;
+        Ok((received, from_raw(&raw, length as usize)))
+    }
+
+    /// The pending socket error (`SO_ERROR`), e.g. the result of a non-blocking connect.
+    pub fn take_error(&self) -> Result<(), Errno> {
+        let mut value: i32 = 0;
+        let mut length = std::mem::size_of::<i32>() as u32;
+        // SAFETY: `value` and `length` are writable and sized as told.
+        check(unsafe {
+            syscall6(
+                libc::SYS_getsockopt as usize,
+                self.0 as usize,
+                libc::SOL_SOCKET as usize,
+                libc::SO_ERROR as usize,
+                &mut value as *mut i32 as usize,
+                &mut length as *mut u32 as usize,
+                0,
+            )
+        })?;
+        if value == 0 {
+            Ok(())
+        } else {
+            Err(Errno(value))
+        }
+    }
+
+    /// Waits until the socket is ready for `events` (`POLLIN` / `POLLOUT`) or `deadline` passes.
+    /// Returns false on timeout.
+    pub fn wait(&self, events: i16, deadline: Instant) -> Result<bool, Errno> {
+        loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Ok(false);
+            }
+            let mut pollfd = libc::pollfd {
+                fd: self.0,
+                events,
+                revents: 0,
+            };
+            let millis = remaining.as_millis().clamp(1, i32::MAX as u128) as usize;
+            // SAFETY: one pollfd, writable, for the duration of the call.
+            let ready = check(unsafe {
+                syscall6(
+                    libc::SYS_poll as usize,
+                    &mut pollfd as *mut libc::pollfd as usize,
+                    1,
+                    millis,
+                    0,
+                    0,
+                    0,
+                )
+            });
+            match ready {
+                Ok(0) => continue,
+                Ok(_) => return Ok(true),
+                Err(Errno(libc::EINTR)) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is owned by this value and closed once.
+        unsafe { syscall6(libc::SYS_close as usize, self.0 as usize, 0, 0, 0, 0, 0) };
+    }
+}
+
+/// A random 16-bit message ID from the kernel's CSPRNG. Falls back to the clock mixed with a counter
+/// only if `getrandom` is unavailable (ENOSYS on very old kernels).
+pub fn random_u16() -> u16 {
+    let mut bytes = [0u8; 2];
+    // SAFETY: `bytes` is writable for 2 bytes.
+    let got = check(unsafe {
+        syscall6(
+            libc::SYS_getrandom as usize,
+            bytes.as_mut_ptr() as usize,
+            2,
+            0,
+            0,
+            0,
+            0,
+        )
+    });
+    if got == Ok(2) {
+        return u16::from_ne_bytes(bytes);
+    }
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(0x9e37, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (nanos ^ n ^ (nanos >> 16)) as u16
+}
+
+/// The host name, from `uname` (what glibc's `gethostname` returns).
+pub fn hostname() -> Vec<u8> {
+    // SAFETY: an all-zero utsname is valid.
+    let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: `uts` is writable and sized as the kernel expects.
+    let result = check(unsafe {
+        syscall6(
+            libc::SYS_uname as usize,
+            &mut uts as *mut libc::utsname as usize,
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+    });
+    if result.is_err() {
+        return Vec::new();
+    }
+    uts.nodename
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as u8)
+        .collect()
+}
+
+/// A `%scope` of an IPv6 nameserver: a decimal index, or an interface name (its index via
+/// `SIOCGIFINDEX`); 0 when neither.
+pub fn scope_id(scope: &[u8]) -> u32 {
+    if !scope.is_empty() && scope.iter().all(u8::is_ascii_digit) {
+        return std::str::from_utf8(scope)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+    }
+    interface_index(scope).unwrap_or(0)
+}
+
+fn interface_index(name: &[u8]) -> Option<u32> {
+    // SAFETY: an all-zero ifreq is valid.
+    let mut request: libc::ifreq = unsafe { std::mem::zeroed() };
+    if name.is_empty() || name.len() >= request.ifr_name.len() {
+        return None;
+    }
+    for (slot, &b) in request.ifr_name.iter_mut().zip(name) {
+        *slot = b as libc::c_char;
+    }
+    // SAFETY: socket takes no pointers.
+    let fd = check(unsafe {
+        syscall6(
+            libc::SYS_socket as usize,
+            libc::AF_INET as usize,
+            (libc::SOCK_DGRAM | libc::SOCK_CLOEXEC) as usize,
+            0,
+            0,
+            0,
+            0,
+        )
+    })
+    .ok()?;
+    let socket = Socket(fd as i32);
+    // SAFETY: `request` is a writable ifreq, as SIOCGIFINDEX expects.
+    check(unsafe {
+        syscall6(
+            libc::SYS_ioctl as usize,
+            socket.0 as usize,
+            libc::SIOCGIFINDEX as usize,
+            &mut request as *mut libc::ifreq as usize,
+            0,
+            0,
+            0,
+        )
+    })
+    .ok()?;
+    // SAFETY: SIOCGIFINDEX filled the ifindex member of the union.
+    let index = unsafe { request.ifr_ifru.ifru_ifindex };
+    u32::try_from(index).ok()
+}
+
+/// The time left until `deadline`, for loops that wait.
+pub fn remaining(deadline: Instant) -> Duration {
+    deadline.saturating_duration_since(Instant::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_ids_vary() {
+        let ids: std::collections::HashSet<u16> = (0..64).map(|_| random_u16()).collect();
+        assert!(ids.len() > 32);
+    }
+
+    #[test]
+    fn loopback_scope_and_hostname() {
+        assert_eq!(scope_id(b"lo"), 1);
+        assert_eq!(scope_id(b"42"), 42);
+        assert_eq!(scope_id(b"no-such-if"), 0);
+        assert!(!hostname().is_empty());
+    }
+
+    #[test]
+    fn udp_round_trip_with_sender_address() {
+        let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let server_address = server.local_addr().unwrap();
+        let client = Socket::connect(&server_address, libc::SOCK_DGRAM).unwrap();
+        client.send(b"ping").unwrap();
+        let mut buf = [0u8; 16];
+        let (n, from) = server.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"ping");
+        server.send_to(b"pong", from).unwrap();
+        assert!(client
+            .wait(libc::POLLIN, Instant::now() + Duration::from_secs(2))
+            .unwrap());
+        let (n, sender) = client.receive(&mut buf).unwrap();
+        assert_eq!((&buf[..n], sender), (&b"pong"[..], Some(server_address)));
+    }
+}

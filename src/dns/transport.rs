@@ -1,0 +1,358 @@
+//! Sending queries and waiting for their replies, over UDP and TCP, on glibc's server schedule.
+//!
+//! Schedule (glibc's `__res_context_send`): `attempts` rounds; each round tries every server once,
+//! starting at a rotating offset with `rotate`. Server `ns` gets `max(1, timeout << ns / n)` seconds
+//! (`/ n` only for ns > 0), where `n` is the number of servers. A reply with SERVFAIL, NOTIMP or
+//! REFUSED, or an ECONNREFUSED, moves on to the next server at once.
+//!
+//! A reply is accepted only when it comes from the server's address and port, parses, has QR set, one
+//! of the outstanding IDs, and that query's question (name compared without case). Anything else is
+//! dropped and the wait goes on with the time left. A truncated reply is asked again over TCP.
+
+use super::conf::ResolvConf;
+use super::sysio::Socket;
+use super::wire::{self, QueryFlags, Question, Reply};
+use crate::sys::Errno;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The largest UDP reply read (a reply over 512 bytes without EDNS0 is still accepted, as glibc does).
+const UDP_BUFFER: usize = 65536;
+
+/// Why no usable reply came for a set of questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendError {
+    /// No server answered in time.
+    Timeout,
+    /// Every server refused the connection (ECONNREFUSED).
+    ConnectionRefused,
+    /// The last server to answer said SERVFAIL, NOTIMP or REFUSED (the rcode).
+    ServerFailure(u8),
+    /// No query could be built (a name too long for the wire); glibc's NO_RECOVERY.
+    BadQuery,
+}
+
+/// One outstanding query: its ID, question and wire bytes, and its reply once accepted.
+struct Query {
+    id: u16,
+    question: Question,
+    bytes: Vec<u8>,
+    reply: Option<Reply>,
+}
+
+impl Query {
+    fn new(question: Question, flags: QueryFlags) -> Query {
+        let id = super::sysio::random_u16();
+        let bytes = wire::build_query(id, &question, flags);
+        Query {
+            id,
+            question,
+            bytes,
+            reply: None,
+        }
+    }
+
+    /// Whether `reply` answers this query (ID, QR, and the same question).
+    fn is_answered_by(&self, reply: &Reply) -> bool {
+        reply.is_response
+            && reply.id == self.id
+            && reply.question_count == 1
+            && reply.question.as_ref().is_some_and(|q| {
+                q.qtype == self.question.qtype
+                    && q.qclass == self.question.qclass
+                    && q.name.eq_ignore_case(&self.question.name)
+            })
+    }
+}
+
+/// What one try of one server ended with.
+enum TryOutcome {
+    /// Every outstanding query has its reply.
+    Done,
+    /// A reply said SERVFAIL / NOTIMP / REFUSED.
+    BadRcode(u8),
+    Refused,
+    TimedOut,
+    /// A reply was truncated: ask this server again over TCP.
+    Truncated,
+}
+
+/// The rotation counter for `options rotate`, starting at a random server.
+static ROTATION: AtomicU32 = AtomicU32::new(u32::MAX);
+
+fn first_server(conf: &ResolvConf) -> usize {
+    let count = conf.nameservers.len().max(1);
+    if !conf.options.rotate || count == 1 {
+        return 0;
+    }
+    // Start at a random server, as glibc does, then go round one server per query.
+    let seed = u32::from(super::sysio::random_u16());
+    let _ = ROTATION.compare_exchange(u32::MAX, seed, Ordering::Relaxed, Ordering::Relaxed);
+    (ROTATION.fetch_add(1, Ordering::Relaxed) as usize) % count
+}
+
+/// Seconds server number `ns` gets per try (glibc's `send_dg`).
+fn server_timeout(conf: &ResolvConf, ns: usize) -> Duration {
+    let count = conf.nameservers.len().max(1) as u64;
+    let mut seconds = u64::from(conf.options.timeout) << ns.min(8);
+    if ns > 0 {
+        seconds /= count;
+    }
+    Duration::from_secs(seconds.max(1))
+}
+
+/// Sends `questions` (one, or A and AAAA) and returns each one's reply (`None` when only some were
+/// answered), or why none was.
+pub fn send(conf: &ResolvConf, questions: Vec<Question>) -> Result<Vec<Option<Reply>>, SendError> {
+    let flags = QueryFlags {
+        edns0: conf.options.edns0,
+        trust_ad: conf.options.trust_ad,
+    };
+    if questions.iter().any(|q| q.name.wire_len() > 255) {
+        return Err(SendError::BadQuery);
+    }
+    let mut queries: Vec<Query> = questions
+        .into_iter()
+        .map(|q| Query::new(q, flags))
+        .collect();
+    let count = conf.nameservers.len();
+    let offset = first_server(conf);
+    let mut last_error = None;
+    let mut refused_everywhere = true;
+    for _attempt in 0..conf.options.attempts {
+        for shift in 0..count {
+            let ns = (shift + offset) % count;
+            let Some(server) = conf.nameservers.get(ns) else {
+                continue;
+            };
+            let deadline = Instant::now() + server_timeout(conf, ns);
+            let outcome = if conf.options.use_vc {
+                try_tcp(server, &mut queries, deadline)
+            } else {
+                match try_udp(conf, server, &mut queries, deadline) {
+                    TryOutcome::Truncated => try_tcp(server, &mut queries, deadline),
+                    other => other,
+                }
+            };
+            match outcome {
+                TryOutcome::Done => return Ok(queries.into_iter().map(|q| q.reply).collect()),
+                TryOutcome::BadRcode(rcode) => last_error = Some(SendError::ServerFailure(rcode)),
+                TryOutcome::Refused => continue,
+                TryOutcome::TimedOut | TryOutcome::Truncated => {}
+            }
+            refused_everywhere = false;
+        }
+    }
+    if queries.iter().any(|q| q.reply.is_some()) {
+        return Ok(queries.into_iter().map(|q| q.reply).collect());
+    }
+    Err(match last_error {
+        Some(error) => error,
+        None if refused_everywhere && conf.options.attempts > 0 => SendError::ConnectionRefused,
+        None => SendError::Timeout,
+    })
+}
+
+/// Takes a reply in: marks the query it answers. A bad rcode or truncation is reported instead.
+fn accept(queries: &mut [Query], reply: Reply) -> Option<TryOutcome> {
+    let query = queries
+        .iter_mut()
+        .find(|q| q.reply.is_none() && q.is_answered_by(&reply))?;
+    if matches!(
+        reply.rcode,
+        wire::RCODE_SERVFAIL | wire::RCODE_NOTIMP | wire::RCODE_REFUSED
+    ) {
+        return Some(TryOutcome::BadRcode(reply.rcode));
+    }
+    if reply.truncated {
+        return Some(TryOutcome::Truncated);
+    }
+    query.reply = Some(reply);
+    None
+}
+
+fn all_answered(queries: &[Query]) -> bool {
+    queries.iter().all(|q| q.reply.is_some())
+}
+
+/// One UDP try: outstanding queries in parallel from one socket, or one after the other with
+/// `single-request` (same socket) and `single-request-reopen` (a new socket for each).
+fn try_udp(
+    conf: &ResolvConf,
+    server: &SocketAddr,
+    queries: &mut [Query],
+    deadline: Instant,
+) -> TryOutcome {
+    let sequential = conf.options.single_request || conf.options.single_request_reopen;
+    let mut socket: Option<Socket> = None;
+    let mut buffer = vec![0u8; UDP_BUFFER];
+    for index in 0..queries.len() {
+        if queries.get(index).is_none_or(|q| q.reply.is_some()) {
+            continue;
+        }
+        if socket.is_none() || conf.options.single_request_reopen {
+            drop(socket.take()); // closes the previous one first
+            match Socket::connect(server, libc::SOCK_DGRAM) {
+                Ok(s) => socket = Some(s),
+                Err(Errno(libc::ECONNREFUSED)) => return TryOutcome::Refused,
+                Err(_) => return TryOutcome::TimedOut,
+            }
+        }
+        let Some(sock) = socket.as_ref() else {
+            return TryOutcome::TimedOut;
+        };
+        let to_send: Vec<usize> = if sequential {
+            vec![index]
+        } else {
+            (index..queries.len())
+                .filter(|&i| queries.get(i).is_some_and(|q| q.reply.is_none()))
+                .collect()
+        };
+        for i in &to_send {
+            let Some(query) = queries.get(*i) else {
+                continue;
+            };
+            if let Err(e) = sock.send(&query.bytes) {
+                return if e == Errno(libc::ECONNREFUSED) {
+                    TryOutcome::Refused
+                } else {
+                    TryOutcome::TimedOut
+                };
+            }
+        }
+        let outcome = receive_udp(sock, server, queries, &to_send, &mut buffer, deadline);
+        if let Some(outcome) = outcome {
+            return outcome;
+        }
+        if !sequential {
+            break;
+        }
+    }
+    if all_answered(queries) {
+        TryOutcome::Done
+    } else {
+        TryOutcome::TimedOut
+    }
+}
+
+/// Waits for replies to the queries numbered `waiting`; `None` when they all came.
+fn receive_udp(
+    socket: &Socket,
+    server: &SocketAddr,
+    queries: &mut [Query],
+    waiting: &[usize],
+    buffer: &mut [u8],
+    deadline: Instant,
+) -> Option<TryOutcome> {
+    while waiting
+        .iter()
+        .any(|&i| queries.get(i).is_some_and(|q| q.reply.is_none()))
+    {
+        match socket.wait(libc::POLLIN, deadline) {
+            Ok(true) => {}
+            Ok(false) => return Some(TryOutcome::TimedOut),
+            Err(_) => return Some(TryOutcome::TimedOut),
+        }
+        let (length, sender) = match socket.receive(buffer) {
+            Ok(received) => received,
+            Err(Errno(libc::ECONNREFUSED)) => return Some(TryOutcome::Refused),
+            Err(Errno(libc::EAGAIN | libc::EINTR)) => continue,
+            Err(_) => return Some(TryOutcome::TimedOut),
+        };
+        if sender.as_ref() != Some(server) {
+            continue;
+        }
+        let Some(reply) = buffer.get(..length).and_then(wire::parse_reply) else {
+            continue;
+        };
+        if let Some(outcome) = accept(queries, reply) {
+            return Some(outcome);
+        }
+    }
+    None
+}
+
+/// One TCP try (RFC 7766): every outstanding query on one connection, each with a 2-byte length.
+fn try_tcp(server: &SocketAddr, queries: &mut [Query], deadline: Instant) -> TryOutcome {
+    let socket = match Socket::connect(server, libc::SOCK_STREAM) {
+        Ok(s) => s,
+        Err(Errno(libc::ECONNREFUSED)) => return TryOutcome::Refused,
+        Err(_) => return TryOutcome::TimedOut,
+    };
+    match socket
+        .wait(libc::POLLOUT, deadline)
+        .map(|ready| ready.then(|| socket.take_error()))
+    {
+        Ok(Some(Ok(()))) => {}
+        Ok(Some(Err(Errno(libc::ECONNREFUSED)))) => return TryOutcome::Refused,
+        _ => return TryOutcome::TimedOut,
+    }
+    let mut stream = Vec::new();
+    for query in queries.iter().filter(|q| q.reply.is_none()) {
+        let Ok(length) = u16::try_from(query.bytes.len()) else {
+            return TryOutcome::TimedOut;
+        };
+        stream.extend_from_slice(&length.to_be_bytes());
+        stream.extend_from_slice(&query.bytes);
+    }
+    if !write_all(&socket, &stream, deadline) {
+        return TryOutcome::TimedOut;
+    }
+    while !all_answered(queries) {
+        let Some(prefix) = read_bytes(&socket, 2, deadline) else {
+            return TryOutcome::TimedOut;
+        };
+        let length = match prefix.as_slice() {
+            [high, low] => u16::from_be_bytes([*high, *low]) as usize,
+            _ => return TryOutcome::TimedOut,
+        };
+        let Some(message) = read_bytes(&socket, length, deadline) else {
+            return TryOutcome::TimedOut;
+        };
+        let Some(reply) = wire::parse_reply(&message) else {
+            continue;
+        };
+        match accept(queries, reply) {
+            // Over TCP a TC bit cannot mean "try TCP": take the reply as it is.
+            Some(TryOutcome::Truncated) => {}
+            Some(outcome) => return outcome,
+            None => {}
+        }
+    }
+    TryOutcome::Done
+}
+
+fn write_all(socket: &Socket, mut data: &[u8], deadline: Instant) -> bool {
+    while !data.is_empty() {
+        match socket.send(data) {
+            Ok(n) => data = data.get(n..).unwrap_or_default(),
+            Err(Errno(libc::EAGAIN | libc::EINTR)) => {
+                if !matches!(socket.wait(libc::POLLOUT, deadline), Ok(true)) {
+                    return false;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// Reads exactly `count` bytes (at most 65535, the RFC 7766 frame limit) before `deadline`.
+fn read_bytes(socket: &Socket, count: usize, deadline: Instant) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; count];
+    let mut filled = 0;
+    while filled < count {
+        match socket.receive(out.get_mut(filled..)?) {
+            Ok((0, _)) => return None, // the server closed the connection
+            Ok((n, _)) => filled += n,
+            Err(Errno(libc::EAGAIN | libc::EINTR)) => {
+                if !socket.wait(libc::POLLIN, deadline).ok()? {
+                    return None;
+                }
+            }
+            Err(_) => return None,
+        }
+    }
+    Some(out)
+}
