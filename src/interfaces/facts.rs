@@ -13,6 +13,12 @@ use super::watch;
 use crate::sys::lock::ForkSafeMutex;
 use crate::sys::netlink::{RouteSocket, RTM_GETLINK, RTM_NEWLINK};
 
+/// What AI_ADDRCONFIG assumes when the kernel cannot be asked: both families, as in glibc.
+const BOTH_FAMILIES: ConfiguredFamilies = ConfiguredFamilies {
+    ipv4: true,
+    ipv6: true,
+};
+
 /// How many probe results are kept; more distinct destinations than this start the list over.
 const SOURCES_MAX: usize = 128;
 
@@ -58,8 +64,7 @@ impl NetworkFacts {
 
     /// Which families AI_ADDRCONFIG considers configured (both when netlink could not be read).
     pub fn configured_families(&self) -> ConfiguredFamilies {
-        self.table()
-            .map_or(ConfiguredFamilies::UNKNOWN, |t| t.families)
+        self.table().map_or(BOTH_FAMILIES, |t| t.families)
     }
 
     /// The address table, if netlink could be read.
@@ -169,7 +174,7 @@ mod tests {
 
     #[test]
     fn configured_families_agree_with_a_fresh_dump() {
-        let fresh = AddressTable::read().map_or(ConfiguredFamilies::UNKNOWN, |t| t.families);
+        let fresh = AddressTable::read().map_or(BOTH_FAMILIES, |t| t.families);
         assert_eq!(configured_families(), fresh);
         assert_eq!(configured_families(), fresh, "and again from the cache");
     }

@@ -130,14 +130,6 @@ fn local_address(header: &Address, families: &mut ConfiguredFamilies) -> Option<
     })
 }
 
-impl ConfiguredFamilies {
-    /// What AI_ADDRCONFIG assumes when the kernel cannot be asked: both families, as in glibc.
-    pub const UNKNOWN: ConfiguredFamilies = ConfiguredFamilies {
-        ipv4: true,
-        ipv6: true,
-    };
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
