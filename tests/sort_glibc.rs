@@ -82,6 +82,11 @@ fn listed(hosts: &str, name: &str) -> Vec<SocketAddr> {
 
 /// glibc's getaddrinfo order for `name` (stream sockets, any family, no flags).
 fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
+    glibc_order_with(glibc, Some(name), 0)
+}
+
+/// glibc's getaddrinfo order for `name` (or NULL) with `flags`, stream sockets, any family.
+fn glibc_order_with(glibc: &Glibc, name: Option<&str>, flags: c_int) -> Vec<SocketAddr> {
     // SAFETY: glibc's own prototypes.
     let (getaddrinfo, freeaddrinfo): (GetaddrinfoFn, FreeaddrinfoFn) = unsafe {
         (
@@ -92,11 +97,18 @@ fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
     // SAFETY: addrinfo is plain data.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     hints.ai_socktype = libc::SOCK_STREAM;
-    let c_name = CString::new(name).unwrap();
+    hints.ai_flags = flags;
+    let c_name = name.map(|n| CString::new(n).unwrap());
+    let node = c_name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
+    let service = if name.is_none() {
+        c"80".as_ptr()
+    } else {
+        std::ptr::null()
+    };
     let mut result = std::ptr::null_mut();
     // SAFETY: valid arguments; the list is freed below.
-    let status = unsafe { getaddrinfo(c_name.as_ptr(), std::ptr::null(), &hints, &mut result) };
-    assert_eq!(status, 0, "glibc getaddrinfo({name})");
+    let status = unsafe { getaddrinfo(node, service, &hints, &mut result) };
+    assert_eq!(status, 0, "glibc getaddrinfo({name:?})");
     let mut out = Vec::new();
     let mut entry = result;
     while !entry.is_null() {
@@ -127,6 +139,7 @@ fn sort_child() {
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap();
     let glibc = Glibc::open();
     let names: usize = std::env::var("SORT_NAMES").unwrap().parse().unwrap();
+    compare_null_node(&glibc);
     let before = compare_every_name(&glibc, &hosts, names);
     if let Ok(text) = std::env::var("SORT_REWRITE") {
         std::fs::write("/etc/gai.conf", text).unwrap();
@@ -157,6 +170,23 @@ fn sort_child() {
             "the network change should change glibc's orders"
         );
         let _ = compare_every_name(&glibc, &hosts, names);
+    }
+}
+
+/// A NULL node: glibc lists the IPv6 address first (`::` with AI_PASSIVE, else `::1`) and sorts.
+fn compare_null_node(glibc: &Glibc) {
+    for (flags, listed) in [
+        (libc::AI_PASSIVE, ["[::]:80", "0.0.0.0:80"]),
+        (0, ["[::1]:80", "127.0.0.1:80"]),
+    ] {
+        let listed: Vec<SocketAddr> = listed.iter().map(|a| a.parse().unwrap()).collect();
+        let order = netlibc::lookup::sort::sort_destinations(&listed);
+        let got: Vec<SocketAddr> = order.iter().map(|&i| listed[i]).collect();
+        assert_eq!(
+            got,
+            glibc_order_with(glibc, None, flags),
+            "NULL node, flags {flags:#x}"
+        );
     }
 }
 
