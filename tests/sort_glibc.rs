@@ -48,6 +48,9 @@ const POOL: &[&str] = &[
     "3ffe::1",
     "2600::1",
     "fe80::1",
+    "::ffff:192.0.2.1",
+    "::ffff:127.0.0.1",
+    "::ffff:198.51.100.7",
 ];
 
 /// Writes a hosts file of `names` names with 2 to 6 distinct addresses each; returns the file text.
