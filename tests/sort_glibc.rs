@@ -51,6 +51,17 @@ const POOL: &[&str] = &[
     "::ffff:192.0.2.1",
     "::ffff:127.0.0.1",
     "::ffff:198.51.100.7",
+    "ff02::1",
+    "ff05::2",
+    "ff0e::3",
+    "224.0.0.1",
+    "239.1.2.3",
+    "255.255.255.255",
+    "0.0.0.0",
+    "::",
+    "fec0::2",
+    "169.254.9.9",
+    "2002:c000:209::1",
 ];
 
 /// Writes a hosts file of `names` names with 2 to 6 distinct addresses each; returns the file text.
