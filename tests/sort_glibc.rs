@@ -402,3 +402,80 @@ fn network_changes_mid_process_are_seen() {
                   ip addr add 10.0.0.10/16 dev v0; ip addr add 2002:c000:209::9/64 dev v0 nodad";
     run_case_with(15, &network, "", None, false, Some(change));
 }
+
+/// Generated gai.conf files: valid and malformed `label`, `precedence` and `scopev4` lines in both
+/// spellings, with comments, odd spacing, signs and out-of-range numbers.
+#[test]
+fn generated_gai_conf_files() {
+    let prefixes = [
+        "::1",
+        "::",
+        "::ffff:0:0",
+        "2001:db8::",
+        "2002::",
+        "fd00::",
+        "fec0::",
+        "fe80::",
+        "2001::",
+        "3ffe::",
+    ];
+    let v4 = [
+        "0.0.0.0",
+        "10.0.0.0",
+        "127.0.0.0",
+        "169.254.0.0",
+        "192.0.2.0",
+        "198.51.100.0",
+        "224.0.0.0",
+    ];
+    let mut rng = Rng::new(0x9a1c0f);
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    for round in 0..3 {
+        let mut text = String::new();
+        for _ in 0..(3 + rng.below(8)) {
+            let value = *rng.pick(&[
+                "0",
+                "1",
+                "5",
+                "40",
+                "50",
+                "100",
+                "+7",
+                "-1",
+                "",
+                "2147483648",
+                "12x",
+            ]);
+            let line = match rng.below(6) {
+                0 | 1 => {
+                    let bits = *rng.pick(&[
+                        "0", "7", "10", "16", "32", "64", "96", "128", "129", "", "+8",
+                    ]);
+                    let keyword =
+                        *rng.pick(&["label", "precedence", "label", "precedence", "Label"]);
+                    format!("{keyword} {}/{bits} {value}", rng.pick(&prefixes))
+                }
+                2 => format!(
+                    "scopev4 {}/{} {value}",
+                    rng.pick(&v4),
+                    rng.pick(&["0", "8", "16", "24", "32", "33"])
+                ),
+                3 => format!(
+                    "scopev4 ::ffff:{}/{} {value}",
+                    rng.pick(&v4),
+                    rng.pick(&["96", "104", "112", "120", "128", "95"])
+                ),
+                4 => format!(
+                    "  \t{} {}/{} {value} # trailing",
+                    rng.pick(&["label", "precedence"]),
+                    rng.pick(&prefixes),
+                    16
+                ),
+                _ => "# comment only".to_string(),
+            };
+            text.push_str(&line);
+            text.push('\n');
+        }
+        run_case(100 + round, &network, &text);
+    }
+}
