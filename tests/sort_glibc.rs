@@ -479,3 +479,12 @@ fn generated_gai_conf_files() {
         run_case(100 + round, &network, &text);
     }
 }
+
+#[test]
+fn ipv6_only_and_nothing_reachable() {
+    let ipv6_only = "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+        ip addr add 2001:db8::9/64 dev v0 nodad; ip -6 route add default dev v0";
+    run_case(20, ipv6_only, "");
+    // Loopback down: no address, no route; every destination is unusable and the other rules decide.
+    run_case(21, "true", "");
+}
