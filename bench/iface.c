@@ -1,10 +1,19 @@
 /* Benchmarks of <net/if.h> and <ifaddrs.h>: a name lookup by ioctl and a whole getifaddrs list. */
 #include "bench.h"
 #include <ifaddrs.h>
+#include <net/if.h>
 
 typedef unsigned (*nametoindex_fn)(const char *);
 typedef int (*getifaddrs_fn)(struct ifaddrs **);
 typedef void (*freeifaddrs_fn)(struct ifaddrs *);
+typedef char *(*indextoname_fn)(unsigned, char *);
+typedef struct if_nameindex *(*nameindex_fn)(void);
+typedef void (*freenameindex_fn)(struct if_nameindex *);
+
+struct nameindex_state {
+    nameindex_fn list;
+    freenameindex_fn free;
+};
 
 struct ifaddrs_state {
     getifaddrs_fn get;
@@ -17,6 +26,37 @@ static void run_nametoindex(void *state, long n) {
     nametoindex_fn f = (nametoindex_fn)state;
     unsigned long acc = 0;
     for (long i = 0; i < n; i++) acc += f("lo");
+    bench_sink = acc;
+}
+
+static void *prepare_indextoname(void *lib) { return bench_sym(lib, "if_indextoname"); }
+
+static void run_indextoname(void *state, long n) {
+    indextoname_fn f = (indextoname_fn)state;
+    unsigned long acc = 0;
+    char name[IF_NAMESIZE];
+    for (long i = 0; i < n; i++) acc += f(1, name) != NULL;
+    bench_sink = acc;
+}
+
+static void *prepare_nameindex(void *lib) {
+    struct nameindex_state *s = malloc(sizeof *s);
+    if (!s) exit(2);
+    s->list = (nameindex_fn)bench_sym(lib, "if_nameindex");
+    s->free = (freenameindex_fn)bench_sym(lib, "if_freenameindex");
+    return s;
+}
+
+static void run_nameindex(void *state, long n) {
+    struct nameindex_state *s = state;
+    unsigned long acc = 0;
+    for (long i = 0; i < n; i++) {
+        struct if_nameindex *list = s->list();
+        if (list) {
+            for (struct if_nameindex *p = list; p->if_index; p++) acc++;
+            s->free(list);
+        }
+    }
     bench_sink = acc;
 }
 
@@ -43,6 +83,8 @@ static void run_getifaddrs(void *state, long n) {
 
 const struct bench_case iface_cases[] = {
     {"if_nametoindex(\"lo\")", 0, prepare_nametoindex, run_nametoindex, NULL},
+    {"if_indextoname(1)", 0, prepare_indextoname, run_indextoname, NULL},
+    {"if_nameindex + if_freenameindex", 0, prepare_nameindex, run_nameindex, free},
     {"getifaddrs + freeifaddrs", 0, prepare_getifaddrs, run_getifaddrs, free},
     {0},
 };

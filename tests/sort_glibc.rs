@@ -48,6 +48,20 @@ const POOL: &[&str] = &[
     "3ffe::1",
     "2600::1",
     "fe80::1",
+    "::ffff:192.0.2.1",
+    "::ffff:127.0.0.1",
+    "::ffff:198.51.100.7",
+    "ff02::1",
+    "ff05::2",
+    "ff0e::3",
+    "224.0.0.1",
+    "239.1.2.3",
+    "255.255.255.255",
+    "0.0.0.0",
+    "::",
+    "fec0::2",
+    "169.254.9.9",
+    "2002:c000:209::1",
 ];
 
 /// Writes a hosts file of `names` names with 2 to 6 distinct addresses each; returns the file text.
@@ -82,6 +96,11 @@ fn listed(hosts: &str, name: &str) -> Vec<SocketAddr> {
 
 /// glibc's getaddrinfo order for `name` (stream sockets, any family, no flags).
 fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
+    glibc_order_with(glibc, Some(name), 0)
+}
+
+/// glibc's getaddrinfo order for `name` (or NULL) with `flags`, stream sockets, any family.
+fn glibc_order_with(glibc: &Glibc, name: Option<&str>, flags: c_int) -> Vec<SocketAddr> {
     // SAFETY: glibc's own prototypes.
     let (getaddrinfo, freeaddrinfo): (GetaddrinfoFn, FreeaddrinfoFn) = unsafe {
         (
@@ -92,11 +111,18 @@ fn glibc_order(glibc: &Glibc, name: &str) -> Vec<SocketAddr> {
     // SAFETY: addrinfo is plain data.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     hints.ai_socktype = libc::SOCK_STREAM;
-    let c_name = CString::new(name).unwrap();
+    hints.ai_flags = flags;
+    let c_name = name.map(|n| CString::new(n).unwrap());
+    let node = c_name.as_ref().map_or(std::ptr::null(), |n| n.as_ptr());
+    let service = if name.is_none() {
+        c"80".as_ptr()
+    } else {
+        std::ptr::null()
+    };
     let mut result = std::ptr::null_mut();
     // SAFETY: valid arguments; the list is freed below.
-    let status = unsafe { getaddrinfo(c_name.as_ptr(), std::ptr::null(), &hints, &mut result) };
-    assert_eq!(status, 0, "glibc getaddrinfo({name})");
+    let status = unsafe { getaddrinfo(node, service, &hints, &mut result) };
+    assert_eq!(status, 0, "glibc getaddrinfo({name:?})");
     let mut out = Vec::new();
     let mut entry = result;
     while !entry.is_null() {
@@ -127,6 +153,7 @@ fn sort_child() {
     let hosts = std::fs::read_to_string("/etc/hosts").unwrap();
     let glibc = Glibc::open();
     let names: usize = std::env::var("SORT_NAMES").unwrap().parse().unwrap();
+    compare_null_node(&glibc);
     let before = compare_every_name(&glibc, &hosts, names);
     if let Ok(text) = std::env::var("SORT_REWRITE") {
         std::fs::write("/etc/gai.conf", text).unwrap();
@@ -157,6 +184,23 @@ fn sort_child() {
             "the network change should change glibc's orders"
         );
         let _ = compare_every_name(&glibc, &hosts, names);
+    }
+}
+
+/// A NULL node: glibc lists the IPv6 address first (`::` with AI_PASSIVE, else `::1`) and sorts.
+fn compare_null_node(glibc: &Glibc) {
+    for (flags, listed) in [
+        (libc::AI_PASSIVE, ["[::]:80", "0.0.0.0:80"]),
+        (0, ["[::1]:80", "127.0.0.1:80"]),
+    ] {
+        let listed: Vec<SocketAddr> = listed.iter().map(|a| a.parse().unwrap()).collect();
+        let order = netlibc::lookup::sort::sort_destinations(&listed);
+        let got: Vec<SocketAddr> = order.iter().map(|&i| listed[i]).collect();
+        assert_eq!(
+            got,
+            glibc_order_with(glibc, None, flags),
+            "NULL node, flags {flags:#x}"
+        );
     }
 }
 
@@ -357,4 +401,90 @@ fn network_changes_mid_process_are_seen() {
     let change = "ip -6 route del default dev v0; ip addr del 2001:db8::9/64 dev v0; ip addr del 10.0.0.9/8 dev v0; \
                   ip addr add 10.0.0.10/16 dev v0; ip addr add 2002:c000:209::9/64 dev v0 nodad";
     run_case_with(15, &network, "", None, false, Some(change));
+}
+
+/// Generated gai.conf files: valid and malformed `label`, `precedence` and `scopev4` lines in both
+/// spellings, with comments, odd spacing, signs and out-of-range numbers.
+#[test]
+fn generated_gai_conf_files() {
+    let prefixes = [
+        "::1",
+        "::",
+        "::ffff:0:0",
+        "2001:db8::",
+        "2002::",
+        "fd00::",
+        "fec0::",
+        "fe80::",
+        "2001::",
+        "3ffe::",
+    ];
+    let v4 = [
+        "0.0.0.0",
+        "10.0.0.0",
+        "127.0.0.0",
+        "169.254.0.0",
+        "192.0.2.0",
+        "198.51.100.0",
+        "224.0.0.0",
+    ];
+    let mut rng = Rng::new(0x9a1c0f);
+    let network = format!("{DUAL_STACK}; {DEFAULT_ROUTES}");
+    for round in 0..3 {
+        let mut text = String::new();
+        for _ in 0..(3 + rng.below(8)) {
+            let value = *rng.pick(&[
+                "0",
+                "1",
+                "5",
+                "40",
+                "50",
+                "100",
+                "+7",
+                "-1",
+                "",
+                "2147483648",
+                "12x",
+            ]);
+            let line = match rng.below(6) {
+                0 | 1 => {
+                    let bits = *rng.pick(&[
+                        "0", "7", "10", "16", "32", "64", "96", "128", "129", "", "+8",
+                    ]);
+                    let keyword =
+                        *rng.pick(&["label", "precedence", "label", "precedence", "Label"]);
+                    format!("{keyword} {}/{bits} {value}", rng.pick(&prefixes))
+                }
+                2 => format!(
+                    "scopev4 {}/{} {value}",
+                    rng.pick(&v4),
+                    rng.pick(&["0", "8", "16", "24", "32", "33"])
+                ),
+                3 => format!(
+                    "scopev4 ::ffff:{}/{} {value}",
+                    rng.pick(&v4),
+                    rng.pick(&["96", "104", "112", "120", "128", "95"])
+                ),
+                4 => format!(
+                    "  \t{} {}/{} {value} # trailing",
+                    rng.pick(&["label", "precedence"]),
+                    rng.pick(&prefixes),
+                    16
+                ),
+                _ => "# comment only".to_string(),
+            };
+            text.push_str(&line);
+            text.push('\n');
+        }
+        run_case(100 + round, &network, &text);
+    }
+}
+
+#[test]
+fn ipv6_only_and_nothing_reachable() {
+    let ipv6_only = "ip link set lo up; ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+        ip addr add 2001:db8::9/64 dev v0 nodad; ip -6 route add default dev v0";
+    run_case(20, ipv6_only, "");
+    // Loopback down: no address, no route; every destination is unusable and the other rules decide.
+    run_case(21, "true", "");
 }

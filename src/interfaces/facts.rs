@@ -6,12 +6,18 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use super::families::AddressTable;
+use super::families::{AddressTable, ConfiguredFamilies};
 use super::rtnl::Link;
 use super::source::{Probed, Source, SourceProbe};
 use super::watch;
 use crate::sys::lock::ForkSafeMutex;
 use crate::sys::netlink::{RouteSocket, RTM_GETLINK, RTM_NEWLINK};
+
+/// What AI_ADDRCONFIG assumes when the kernel cannot be asked: both families, as in glibc.
+const BOTH_FAMILIES: ConfiguredFamilies = ConfiguredFamilies {
+    ipv4: true,
+    ipv6: true,
+};
 
 /// How many probe results are kept; more distinct destinations than this start the list over.
 const SOURCES_MAX: usize = 128;
@@ -54,6 +60,11 @@ impl NetworkFacts {
             table,
             probe: SourceProbe::new(),
         }
+    }
+
+    /// Which families AI_ADDRCONFIG considers configured (both when netlink could not be read).
+    pub fn configured_families(&self) -> ConfiguredFamilies {
+        self.table().map_or(BOTH_FAMILIES, |t| t.families)
     }
 
     /// The address table, if netlink could be read.
@@ -151,9 +162,22 @@ fn read_links() -> Option<Vec<(u32, bool)>> {
     )
 }
 
+/// Which address families AI_ADDRCONFIG considers configured: an IPv4 address other than exactly
+/// 127.0.0.1, an IPv6 address other than ::1 (glibc's `__check_pf`). Cached like the other facts.
+pub fn configured_families() -> ConfiguredFamilies {
+    NetworkFacts::now().configured_families()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn configured_families_agree_with_a_fresh_dump() {
+        let fresh = AddressTable::read().map_or(BOTH_FAMILIES, |t| t.families);
+        assert_eq!(configured_families(), fresh);
+        assert_eq!(configured_families(), fresh, "and again from the cache");
+    }
 
     #[test]
     fn cached_probes_replay_the_same_answers() {

@@ -130,18 +130,6 @@ fn local_address(header: &Address, families: &mut ConfiguredFamilies) -> Option<
     })
 }
 
-/// Which address families AI_ADDRCONFIG considers configured. If the kernel cannot be asked, both
-/// are, as in glibc.
-pub fn configured_families() -> ConfiguredFamilies {
-    AddressTable::read().map_or(
-        ConfiguredFamilies {
-            ipv4: true,
-            ipv6: true,
-        },
-        |t| t.families,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,8 @@ pub mod rtnl;
 pub mod source;
 pub mod watch;
 
-pub use families::{configured_families, AddressTable, ConfiguredFamilies, LocalAddress};
+pub use facts::configured_families;
+pub use families::{AddressTable, ConfiguredFamilies, LocalAddress};
 
 use crate::sys::netlink::{RouteSocket, RTM_GETADDR, RTM_GETLINK};
 use crate::sys::Errno;

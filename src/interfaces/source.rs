@@ -78,7 +78,7 @@ impl SourceProbe {
         match connect_and_name(fd, destination) {
             Ok(address) => Probed {
                 source: Some(Source {
-                    address: unmap(address),
+                    address: unmap_for(destination, address),
                     through_ipv6_socket,
                 }),
                 cacheable: true,
@@ -92,7 +92,7 @@ impl SourceProbe {
                 };
                 let found = connect_and_name(fd, destination).ok();
                 let source = found.map(|a| Source {
-                    address: unmap(a),
+                    address: unmap_for(destination, a),
                     through_ipv6_socket: false,
                 });
                 Probed {
@@ -237,8 +237,12 @@ pub fn parse_sockaddr(bytes: &[u8; 28]) -> Option<SocketAddr> {
     }
 }
 
-/// A v4-mapped source learned through an IPv6 socket, turned back into IPv4 (port kept).
-fn unmap(address: SocketAddr) -> SocketAddr {
+/// The source of an IPv4 destination learned through an IPv6 socket is v4-mapped: glibc turns it back
+/// into IPv4 (port kept). The source of an IPv6 destination, v4-mapped or not, stays IPv6.
+fn unmap_for(destination: &SocketAddr, address: SocketAddr) -> SocketAddr {
+    if destination.is_ipv6() {
+        return address;
+    }
     match address {
         SocketAddr::V6(v6) => match v6.ip().to_ipv4_mapped() {
             Some(v4) => SocketAddr::V4(SocketAddrV4::new(v4, v6.port())),
@@ -266,6 +270,16 @@ mod tests {
         let again = probe.probe(&v4).unwrap();
         assert!(again.through_ipv6_socket);
         assert_eq!(again.address.ip(), std::net::IpAddr::from([127, 0, 0, 1]));
+    }
+
+    #[test]
+    fn a_mapped_destination_keeps_a_mapped_source() {
+        let mut probe = SourceProbe::new();
+        let mapped: SocketAddr = "[::ffff:127.0.0.1]:0".parse().unwrap();
+        let source = probe
+            .probe(&mapped)
+            .expect("reachable through an IPv6 socket");
+        assert!(source.address.is_ipv6(), "{source:?}");
     }
 
     #[test]

@@ -59,6 +59,9 @@ impl Candidate {
 /// indexes into `destinations`. Equal neighbours share one probe, as in glibc. The interface facts come
 /// from [`NetworkFacts`], which caches them while the network configuration stays the same.
 pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
+    if destinations.len() <= 1 {
+        return (0..destinations.len()).collect();
+    }
     let policy = gai_conf::current_policy();
     let mut facts = NetworkFacts::now();
     let table = facts.table().cloned();
