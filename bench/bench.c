@@ -13,6 +13,8 @@ static const struct bench_case *const groups[] = {
     inet_cases,
     socket_cases,
     db_cases,
+    iface_cases,
+    gai_cases,
 };
 
 static double now_ns(void) {

@@ -32,4 +32,6 @@ extern volatile unsigned long bench_sink;
 extern const struct bench_case inet_cases[];
 extern const struct bench_case socket_cases[];
 extern const struct bench_case db_cases[];
+extern const struct bench_case iface_cases[];
+extern const struct bench_case gai_cases[];
 #endif

@@ -11,6 +11,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 struct mmsghdr;
 struct timespec;
 
@@ -57,6 +59,33 @@ in_addr_t inet_lnaof(struct in_addr in);
 // `inet_netof(in)` — the network part of an address under its class (A, B or C), in host byte order.
 in_addr_t inet_netof(struct in_addr in);
 
+// `gai_strerror(errcode)` — the message for a getaddrinfo / getnameinfo error code.
+const char *gai_strerror(int errcode);
+
+// `getifaddrs(ifap)` — lists the host's interfaces and their addresses.
+int getifaddrs(struct ifaddrs **ifap);
+
+// `freeifaddrs(ifa)` — frees a list from `getifaddrs` (either library's: both are one block).
+void freeifaddrs(struct ifaddrs *ifa);
+
+// `if_nametoindex(ifname)` — the index of the interface called `ifname`, or 0 (errno set).
+unsigned int if_nametoindex(const char *ifname);
+
+// `if_indextoname(ifindex, ifname)` — writes the name of interface `ifindex` into `ifname`.
+char *if_indextoname(unsigned int ifindex, char ifname[IF_NAMESIZE]);
+
+// `if_nameindex()` — lists every interface's index and name.
+struct if_nameindex *if_nameindex(void);
+
+// `if_freenameindex(ptr)` — frees a list from `if_nameindex`: each name, then the array.
+void if_freenameindex(struct if_nameindex *ptr);
+
+// `getaddrinfo(node, service, hints, res)` — translates a host and a service into a list of socket
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
+
+// `freeaddrinfo(res)` — frees a list getaddrinfo returned (ours or glibc's: the layout is the same).
+void freeaddrinfo(struct addrinfo *res);
+
 // `hstrerror(err)` — the message for an h_errno value.
 const char *hstrerror(int err);
 
@@ -92,6 +121,9 @@ int gethostent_r(struct hostent *result_buf, char *buf, uintptr_t buflen, struct
 
 // `gethostent()` — the next IPv4 entry of the hosts file.
 struct hostent *gethostent(void);
+
+// `getnameinfo(sa, salen, host, hostlen, serv, servlen, flags)` — translates a socket address into
+int getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, char *serv, socklen_t servlen, int flags);
 
 // `getnetbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks a network up by name or
 int getnetbyname_r(const char *name, struct netent *result_buf, char *buf, uintptr_t buflen, struct netent **result, int *h_errnop);

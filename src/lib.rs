@@ -12,6 +12,8 @@
 //!   changes on each call.
 //! - [`dns`] is the stub resolver: resolv.conf, the wire codec, transport, and the TTL cache.
 //! - [`inet`] converts addresses between text and binary (pure functions, no I/O).
+//! - [`interfaces`] reads links and addresses over rtnetlink: getifaddrs' list in glibc's layout,
+//!   interface names and indexes, and AI_ADDRCONFIG's view of the configured families.
 //! - [`sys`] makes raw system calls and reaches glibc's errno and h_errno slots.
 //! - [`trace`] writes `NETLIBC_TRACE` lines (one per lookup and socket call).
 //!
@@ -23,6 +25,8 @@ pub mod abi;
 pub mod db;
 pub mod dns;
 pub mod inet;
+/// Network interfaces over rtnetlink: getifaddrs' list, names and indexes, AI_ADDRCONFIG's families.
+pub mod interfaces;
 pub mod lookup;
 pub mod sys;
 pub mod trace;

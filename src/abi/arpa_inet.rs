@@ -94,6 +94,19 @@ impl ByteStream for CStringStream {
     }
 }
 
+/// The bytes of the C string at `text` before its NUL, if the NUL is among the first `limit + 1`
+/// bytes; `None` if the text is longer than `limit` (nothing past the NUL is read).
+///
+/// # Safety
+/// `text` must point to a NUL-terminated string or to at least `limit + 1` readable bytes.
+unsafe fn bounded_c_text<'a>(text: *const c_char, limit: usize) -> Option<&'a [u8]> {
+    // glibc's strnlen (netlibc does not export it) reads no further than the NUL or `limit + 1` bytes.
+    // SAFETY: `text` is readable up to its NUL or for `limit + 1` bytes (caller's promise).
+    let len = unsafe { libc::strnlen(text, limit + 1) };
+    // SAFETY: the `len` bytes before the NUL were readable.
+    (len <= limit).then(|| unsafe { core::slice::from_raw_parts(text.cast::<u8>(), len) })
+}
+
 /// The bytes of the C string at `text` before its NUL, or `None` for a null pointer.
 ///
 /// # Safety
@@ -131,17 +144,22 @@ pub unsafe extern "C" fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_vo
         set_errno(Errno(EINVAL));
         return -1;
     }
-    // The parsers read the text only as far as an address can go: no strlen of a long string.
-    // SAFETY: `src` is a NUL-terminated string (caller's promise).
-    let mut text = unsafe { CStringStream::new(src) };
+    // Text longer than the longest valid address is not an address, so neither parser needs the
+    // string's whole length: IPv4 text is read byte by byte up to the first byte that cannot belong
+    // to a dotted quad (measured faster than finding the NUL first), IPv6 text is measured no further
+    // than its longest form.
     if af == AF_INET {
+        // SAFETY: `src` is a NUL-terminated string (caller's promise).
+        let mut text = unsafe { CStringStream::new(src) };
         match ipv4::parse_ipv4_strict_stream(&mut text) {
             // SAFETY: `dst` has room for 4 bytes (caller's promise) or is null.
             Some(address) => unsafe { write_address(dst, &address) },
             None => 0,
         }
     } else {
-        match ipv6::parse_ipv6_stream(&mut text) {
+        // SAFETY: `src` is a NUL-terminated string (caller's promise).
+        let text = unsafe { bounded_c_text(src, ipv6::MAX_LEN) };
+        match text.and_then(ipv6::parse_ipv6) {
             // SAFETY: `dst` has room for 16 bytes (caller's promise) or is null.
             Some(address) => unsafe { write_address(dst, &address) },
             None => 0,

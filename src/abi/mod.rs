@@ -2,5 +2,8 @@
 //! raw pointers; each function converts its arguments, calls the safe core and reports the result the
 //! way glibc does (return value, errno, h_errno).
 pub mod arpa_inet;
+pub mod gai;
+pub mod ifaddrs;
+pub mod net_if;
 pub mod netdb;
 pub mod sys_socket;

@@ -11,14 +11,17 @@ use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-/// The lock of the global caches (and of the enumeration positions). It is held only to clone or swap an `Arc`, never across I/O.
-// The project's fork-safe mutex (crate::sys::lock::ForkSafeMutex) replaces this when it lands; it has
-// the same `const fn new` and `lock()` returning a guard, so only this line and `guard` change.
-pub type Lock<T> = std::sync::Mutex<T>;
+use super::watch::{Watch, WatchState};
 
-pub fn guard<T>(lock: &Lock<T>) -> std::sync::MutexGuard<'_, T> {
-    lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The lock of the global caches (and of the enumeration positions): fork-safe, held only to clone or
+/// swap an `Arc` (and to ask the non-blocking inotify queue), never across I/O, never nested.
+pub type Lock<T> = crate::sys::lock::ForkSafeMutex<T>;
+
+/// Takes a global lock.
+pub fn guard<T>(lock: &'static Lock<T>) -> crate::sys::lock::ForkSafeGuard<'static, T> {
+    lock.lock()
 }
 
 /// What identifies one version of a file's content, cheaply.
@@ -55,7 +58,15 @@ struct Parsed<T> {
     path: OsString,
     stamp: FileStamp,
     value: Arc<T>,
+    /// Tells cheaply that the file is unchanged; `None` means "stat every time".
+    watch: Option<Watch>,
+    /// When a full `stat` last confirmed the stamp.
+    verified: Instant,
 }
+
+/// How long the inotify answer is trusted before a full `stat` confirms it (what inotify cannot see:
+/// a bind mount over the path, a symlinked directory).
+const REVALIDATE: Duration = Duration::from_secs(1);
 
 /// One database file, parsed by `parse` and cached until the file changes.
 pub struct FileCache<T> {
@@ -77,23 +88,55 @@ impl<T> FileCache<T> {
     }
 
     /// The current parsed file, or `None` when it cannot be read (glibc's "unavailable").
-    pub fn get(&self) -> Option<Arc<T>> {
+    pub fn get(&'static self) -> Option<Arc<T>> {
         let path = database_path(self.variable, self.default);
+        let seen_change = match self.unchanged(&path) {
+            Ok(value) => return Some(value),
+            Err(seen_change) => seen_change,
+        };
+        // The watch starts before the stat, so an edit after the stat is an event for the next call.
+        let watch = Watch::new(&path);
         let stamp = FileStamp::of(&std::fs::metadata(&path).ok()?);
-        if let Some(parsed) = guard(&self.slot).as_ref() {
-            if parsed.stamp == stamp && parsed.path == path.as_os_str() {
+        if let Some(parsed) = guard(&self.slot).as_mut() {
+            // An event for the file means new content even when size and times look the same.
+            if !seen_change && parsed.stamp == stamp && parsed.path == path.as_os_str() {
+                parsed.watch = watch;
+                parsed.verified = Instant::now();
                 return Some(Arc::clone(&parsed.value));
             }
         }
         let (stamp, content) = read_file(&path)?;
         let value = Arc::new((self.parse)(&content));
         let path = path.into_os_string();
-        *guard(&self.slot) = Some(Parsed {
+        let verified = Instant::now();
+        let parsed = Parsed {
             path,
             stamp,
             value: Arc::clone(&value),
-        });
+            watch,
+            verified,
+        };
+        *guard(&self.slot) = Some(parsed);
         Some(value)
+    }
+
+    /// The cached value when its watch says the file is unchanged (no `stat`); otherwise whether the
+    /// watch saw the file change. A watch that saw something is dropped; the caller checks with `stat`.
+    fn unchanged(&'static self, path: &Path) -> Result<Arc<T>, bool> {
+        let mut slot = guard(&self.slot);
+        let Some(parsed) = slot.as_mut() else {
+            return Err(false);
+        };
+        if parsed.path != path.as_os_str() {
+            return Err(false);
+        }
+        // The inotify query cannot block: it only counts (and reads) queued events.
+        let state = parsed.watch.as_ref().map(Watch::state);
+        if state == Some(WatchState::Quiet) && parsed.verified.elapsed() < REVALIDATE {
+            return Ok(Arc::clone(&parsed.value));
+        }
+        parsed.watch = None;
+        Err(state == Some(WatchState::FileChanged))
     }
 }
 
@@ -123,7 +166,9 @@ mod tests {
         std::fs::write(&path, "a\n").unwrap();
         static VARIABLE_VALUE: &str = "NETLIBC_TEST_CACHE_FILE";
         std::env::set_var(VARIABLE_VALUE, &path);
-        let cache = FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
+        static CACHE: FileCache<usize> =
+            FileCache::new(VARIABLE_VALUE, "/nonexistent", count_lines);
+        let cache = &CACHE;
         let first = cache.get().unwrap();
         assert_eq!(*first, 1);
         assert!(Arc::ptr_eq(&first, &cache.get().unwrap()));
@@ -142,6 +187,26 @@ mod tests {
             .write_all(b"d\n")
             .unwrap();
         assert_eq!(*cache.get().unwrap(), 3);
+        // Same size, rewritten in place at once: the watch sees it even if the times look equal.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"x\ny\nz\n")
+            .unwrap();
+        let rewritten = cache.get().unwrap();
+        assert_eq!(*rewritten, 3);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"x y z\n")
+            .unwrap();
+        assert_eq!(*cache.get().unwrap(), 1);
+        // Another file of the directory changing costs nothing and keeps the parsed copy.
+        let kept = cache.get().unwrap();
+        std::fs::write(dir.join("other"), "o").unwrap();
+        assert!(Arc::ptr_eq(&kept, &cache.get().unwrap()));
         std::fs::remove_file(&path).unwrap();
         assert!(cache.get().is_none());
         std::fs::remove_dir_all(&dir).unwrap();

@@ -308,6 +308,66 @@ pub fn hosts_file() -> Option<Arc<HostsFile>> {
     HOSTS.get()
 }
 
+/// A host as the files source answers a name lookup: glibc's `hostent`, in Rust values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostEntry {
+    pub name: Vec<u8>,
+    pub aliases: Vec<Vec<u8>>,
+    pub addresses: Vec<Address>,
+}
+
+/// The files source's answer to `gethostbyname2(name, family)`: the first matching line and, with
+/// `multi on` (`AF_INET`/`AF_INET6`), the addresses of every other matching line, their aliases, and
+/// their names when they differ from the first (glibc's `gethostbyname3_multi`). `None` when no line
+/// matches or the file cannot be read. The entry point for the lookup layers (DNS, getaddrinfo).
+pub fn lookup_by_name(name: &[u8], family: i32) -> Option<HostEntry> {
+    let file = hosts_file()?;
+    let view = View::of(family, false);
+    let multi = super::host_conf::host_conf().multi && view != View::Unspec;
+    let mut matches = file.by_name(name, view);
+    let first = &file.hosts[matches.next()?];
+    let mut entry = HostEntry {
+        name: first.name().to_vec(),
+        aliases: first.record.alias_names().map(<[u8]>::to_vec).collect(),
+        addresses: first.address.in_view(view).into_iter().collect(),
+    };
+    for index in matches.take_while(|_| multi) {
+        let host = &file.hosts[index];
+        entry.addresses.extend(host.address.in_view(view));
+        entry
+            .aliases
+            .extend(host.record.alias_names().map(<[u8]>::to_vec));
+        if host.name() != entry.name.as_slice() {
+            entry.aliases.push(host.name().to_vec());
+        }
+    }
+    Some(entry)
+}
+
+/// Every address of every line matching `name`, in file order, each in its own family (what glibc's
+/// `gethostbyname4_r` of the files source gives getaddrinfo for `AF_UNSPEC`).
+pub fn addresses_by_name(name: &[u8]) -> Vec<Address> {
+    let Some(file) = hosts_file() else {
+        return Vec::new();
+    };
+    file.by_name(name, View::Unspec)
+        .filter_map(|index| file.hosts[index].address.in_view(View::Unspec))
+        .collect()
+}
+
+/// The files source's answer to `gethostbyaddr(address, len, family)`: the first line with that
+/// address, or `None`.
+pub fn lookup_by_address(address: &[u8], family: i32) -> Option<HostEntry> {
+    let file = hosts_file()?;
+    let view = View::of(family, false);
+    let host = &file.hosts[file.by_address(address, view)?];
+    Some(HostEntry {
+        name: host.name().to_vec(),
+        aliases: host.record.alias_names().map(<[u8]>::to_vec).collect(),
+        addresses: host.address.in_view(view).into_iter().collect(),
+    })
+}
+
 /// What glibc's `__nss_hostname_digits_dots` makes of a name before any database is asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Numeric {

@@ -16,3 +16,4 @@ pub mod protocols;
 pub mod record;
 pub mod services;
 pub mod text;
+pub mod watch;

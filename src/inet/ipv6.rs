@@ -1,77 +1,77 @@
 //! IPv6 text (`inet_pton(AF_INET6)`): RFC 4291 section 2.2 forms, as glibc reads them.
 
-use super::ipv4::finish_dotted_quad;
-use super::ByteStream;
+use super::ipv4::parse_ipv4_strict;
+
+/// The longest text `parse_ipv6` can accept: six groups of four hex digits with their colons and a
+/// dotted quad ("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255").
+pub(crate) const MAX_LEN: usize = 45;
 
 /// Parses an IPv6 address: up to eight groups of 1 to 4 hex digits, at most one "::" standing for one
 /// or more zero groups, and optionally a strict dotted quad in place of the last two groups.
 ///
 /// As in glibc: a scope ("%lo") is refused; "::" must stand for at least one group; a lone leading
-/// or trailing ':' is refused; the dotted quad may end any address that has room for it. A NUL ends
-/// the text.
+/// or trailing ':' is refused; the dotted quad may end any address that has room for it.
+#[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
-    parse_ipv6_stream(&mut text.iter())
-}
-
-/// [`parse_ipv6`] on a byte stream; reads at most 46 bytes.
-#[inline(always)]
-pub fn parse_ipv6_stream<S: ByteStream>(text: &mut S) -> Option<[u8; 16]> {
     // The groups are shifted into integers, never stored in an array, so that the result does not
     // round-trip through memory: `groups` collects them, and at "::" those read so far move to
     // `before_gap`, to be shifted into place at the end.
     let mut groups: u128 = 0;
     let mut filled: u32 = 0;
     let mut before_gap: Option<(u128, u32)> = None;
-    let mut after_gap = false;
-    let mut byte = text.next_byte();
-    if byte == b':' {
-        if text.next_byte() != b':' {
-            return None;
+    let mut position = match text {
+        [] | [b':'] => return None,
+        [b':', b':', ..] => {
+            before_gap = Some((0, 0));
+            2
         }
-        before_gap = Some((0, 0));
-        after_gap = true;
-        byte = text.next_byte();
-    }
-    // Each turn reads one group, starting with `byte`, and what follows it.
+        [b':', ..] => return None,
+        _ => 0,
+    };
+    // Each turn reads one group and what follows it.
     loop {
-        let group = read_group(byte, text)?;
-        match group.next_class {
-            END if group.digits == 0 && after_gap => break,
-            END if group.digits == 0 => return None,
+        let group_start = position;
+        let (hex, digits, next_class) = read_group(text, position)?;
+        position += digits;
+        match next_class {
+            // The text may end right after "::" (no group read since), not after a single ':'.
+            END if digits == 0 => match before_gap {
+                Some((_, count)) if count == filled => break,
+                _ => return None,
+            },
             END => {
                 if filled == 8 {
                     return None;
                 }
-                groups = (groups << 16) | u128::from(group.hex);
+                groups = (groups << 16) | u128::from(hex);
                 filled += 1;
                 break;
             }
-            COLON if group.digits == 0 => {
+            COLON if digits == 0 => {
                 if before_gap.is_some() {
                     return None;
                 }
                 before_gap = Some((groups, filled));
                 groups = 0;
-                after_gap = true;
             }
             COLON => {
+                // (A ':' that ends the text is refused when the empty group after it is read.)
                 if filled == 8 {
                     return None;
                 }
-                groups = (groups << 16) | u128::from(group.hex);
+                groups = (groups << 16) | u128::from(hex);
                 filled += 1;
-                after_gap = false;
             }
             DOT if filled <= 6 => {
                 // The group was the first part of a dotted quad, which must end the text.
-                let ipv4 = finish_dotted_quad(group_as_octet(group.hex, group.digits)?, text)?;
-                groups = (groups << 32) | u128::from(ipv4);
+                let ipv4 = parse_ipv4_strict(text.get(group_start..)?)?;
+                groups = (groups << 32) | u128::from(u32::from_be_bytes(ipv4));
                 filled += 2;
                 break;
             }
             _ => return None,
         }
-        byte = text.next_byte();
+        position += 1;
     }
     let address = match (before_gap, filled) {
         (None, 8) => groups,
@@ -82,62 +82,53 @@ pub fn parse_ipv6_stream<S: ByteStream>(text: &mut S) -> Option<[u8; 16]> {
     Some(address.to_be_bytes())
 }
 
-/// One group of hex digits as read, and the class of the byte after it.
-struct Group {
-    hex: u16,
-    digits: u32,
-    next_class: u8,
-}
-
-/// A group read as hex (`hex`, `digits` digits) taken as the first part of a strict dotted quad: 1 to
-/// 3 decimal digits without a leading zero, at most 255. A hex digit's value is the digit itself, so
-/// the nibbles are the decimal digits.
-#[cold]
-#[inline(never)]
-fn group_as_octet(hex: u16, digits: u32) -> Option<u32> {
-    if !(1..=3).contains(&digits) {
-        return None;
-    }
-    let mut value = 0;
-    for index in (0..digits).rev() {
-        let nibble = u32::from(hex >> (4 * index)) & 0xf;
-        let leading_zero = nibble == 0 && index + 1 == digits && digits > 1;
-        if nibble > 9 || leading_zero {
-            return None;
-        }
-        value = value * 10 + nibble;
-    }
-    (value <= 255).then_some(value)
-}
-
-/// Reads up to four hex digits starting with `first`; `None` if a fifth follows.
+/// Reads the group of up to four hex digits at `start`: its value, how many digits, and the class of
+/// the byte after them (`END` past the text); `None` if a fifth hex digit follows.
 #[inline(always)]
-fn read_group<S: ByteStream>(first: u8, text: &mut S) -> Option<Group> {
-    let mut hex: u16 = 0;
+fn read_group(text: &[u8], start: usize) -> Option<(u16, usize, u8)> {
+    let class = |byte: u8| CLASSES[usize::from(byte)];
+    // With five bytes in view (the most a group and the byte after it need), no bounds checks.
+    if let Some(&[a, b, c, d, e]) = text.get(start..start + 5) {
+        let (a, b, c, d) = (class(a), class(b), class(c), class(d));
+        // Only digits' classes (their values, 0..=15) reach `nibble`.
+        let nibble = u16::from;
+        return Some(if a > 0xf {
+            (0, 0, a)
+        } else if b > 0xf {
+            (nibble(a), 1, b)
+        } else if c > 0xf {
+            ((nibble(a) << 4) | nibble(b), 2, c)
+        } else if d > 0xf {
+            ((nibble(a) << 8) | (nibble(b) << 4) | nibble(c), 3, d)
+        } else if class(e) <= 0xf {
+            return None;
+        } else {
+            let value = (nibble(a) << 12) | (nibble(b) << 8) | (nibble(c) << 4) | nibble(d);
+            (value, 4, class(e))
+        });
+    }
+    let mut value: u16 = 0;
     let mut digits = 0;
-    let mut class = CLASSES[usize::from(first)];
-    while class <= 0xf {
+    loop {
+        let next_class = text.get(start + digits).map_or(END, |&byte| class(byte));
+        if next_class > 0xf {
+            return Some((value, digits, next_class));
+        }
         if digits == 4 {
             return None;
         }
-        hex = (hex << 4) | u16::from(class);
+        value = (value << 4) | u16::from(next_class);
         digits += 1;
-        class = CLASSES[usize::from(text.next_byte())];
     }
-    Some(Group {
-        hex,
-        digits,
-        next_class: class,
-    })
 }
 
-/// The class of NUL: the end of the text.
+/// The class of the end of the text.
 const END: u8 = 0x40;
 const COLON: u8 = 0x41;
 const DOT: u8 = 0x42;
 const OTHER: u8 = 0x43;
 
-/// Each byte's class: its value as a hex digit (0..=15), `COLON`, `DOT`, `END` (NUL) or `OTHER`.
+/// Each byte's class: its value as a hex digit (0..=15), `COLON`, `DOT` or `OTHER`.
 const CLASSES: [u8; 256] = {
     let mut table = [OTHER; 256];
     let mut byte = 0;
@@ -149,7 +140,6 @@ const CLASSES: [u8; 256] = {
             b'A'..=b'F' => b - b'A' + 10,
             b':' => COLON,
             b'.' => DOT,
-            0 => END,
             _ => OTHER,
         };
         byte += 1;

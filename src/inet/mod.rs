@@ -2,7 +2,7 @@
 //!
 //! Every parser takes the bytes of a C string up to (not including) its NUL and returns a Rust value;
 //! every formatter returns the text without a NUL. The C shell in `abi::arpa_inet` finds the NUL,
-//! writes results and sets errno. The `inet_pton` parsers also take a [`ByteStream`], so that the C
+//! writes results and sets errno. The strict IPv4 parser also takes a [`ByteStream`], so that the C
 //! shell need not measure the string first.
 //!
 //! - [`ipv4`]: the strict dotted quad of `inet_pton` and the legacy numbers-and-dots forms of
@@ -22,8 +22,8 @@ pub(crate) fn is_c_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-/// Address text read forward, one byte at a time: 0 once the text has ended (a NUL ends it). The
-/// `inet_pton` parsers read their text this way, in one pass that stops at the first byte that cannot
+/// Address text read forward, one byte at a time: 0 once the text has ended (a NUL ends it).
+/// `inet_pton(AF_INET)` reads its text this way, in one pass that stops at the first byte that cannot
 /// belong to an address, so the C shell reads a C string without measuring it first, and never past
 /// its NUL.
 pub trait ByteStream {

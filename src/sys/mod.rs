@@ -5,6 +5,7 @@
 
 pub mod errno;
 pub mod lock;
+pub mod netlink;
 pub mod socket;
 pub mod syscall;
 

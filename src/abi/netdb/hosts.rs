@@ -15,7 +15,7 @@ use crate::db::cache::{guard, Lock};
 use crate::db::host_conf::host_conf;
 use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
 use crate::db::record::{align_up, Fit, POINTER};
-use crate::sys::set_h_errno;
+use crate::sys::{get_errno, set_errno, set_h_errno, Errno};
 
 const NETDB_INTERNAL: c_int = -1;
 const NETDB_SUCCESS: c_int = 0;
@@ -175,14 +175,15 @@ fn files_by_name(
     h_errnop: *mut c_int,
 ) -> c_int {
     let Some(file) = hosts_file() else {
-        set_if(h_errnop, HOST_NOT_FOUND);
+        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
         return fail(libc::ENOENT);
     };
     // glibc aligns the buffer for `hostent_data` before using it.
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
     let view = View::of(family, false);
-    let multi = host_conf().multi;
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    let multi = host_conf().multi && view != View::Unspec;
     let matches: Vec<usize> = if multi {
         file.by_name(name, view).collect()
     } else {
@@ -502,7 +503,7 @@ unsafe fn gethostbyaddr_r_impl(
         return libc::ENOENT;
     }
     let Some(file) = hosts_file() else {
-        set_if(h_errnop, HOST_NOT_FOUND);
+        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
         return fail(libc::ENOENT);
     };
     // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
@@ -635,13 +636,21 @@ unsafe fn gethostent_r_impl(
 ) -> c_int {
     let _ = h_errnop;
     set_result(result, core::ptr::null_mut());
+    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
+    let needs_file = guard(&ENUMERATION).file.is_none();
+    let loaded = if needs_file {
+        keeping_errno(hosts_file)
+    } else {
+        None
+    };
     let mut state = guard(&ENUMERATION);
     if state.file.is_none() {
-        state.file = keeping_errno(hosts_file);
+        state.file = loaded;
         state.position = 0;
     }
     let Some(file) = state.file.clone() else {
-        return libc::ENOENT;
+        // Unlike services and protocols, glibc sets errno here.
+        return fail(libc::ENOENT);
     };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -682,7 +691,9 @@ unsafe fn gethostent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostent.3.html)
 #[no_mangle]
 pub extern "C" fn gethostent() -> *mut hostent {
-    keeping_errno(|| {
+    let saved = get_errno();
+    set_errno(Errno(0));
+    {
         let entry = ENTRY.with(|cell| {
             let Ok(mut state) = cell.try_borrow_mut() else {
                 return core::ptr::null_mut();
@@ -695,9 +706,14 @@ pub extern "C" fn gethostent() -> *mut hostent {
             });
             result
         });
+        // A missing file leaves ENOENT in errno and h_errno alone; the end of the file sets h_errno.
+        if entry.is_null() && get_errno() == Errno(libc::ENOENT) {
+            return entry;
+        }
+        set_errno(saved);
         if entry.is_null() {
             set_h_errno(HOST_NOT_FOUND);
         }
         entry
-    })
+    }
 }

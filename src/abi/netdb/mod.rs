@@ -4,9 +4,11 @@
 //! functions only convert arguments and lay results out in the caller's memory as glibc does.
 use core::ffi::{c_char, c_int};
 
+pub mod addrinfo;
 pub mod buffer;
 pub mod herror;
 pub mod hosts;
+pub mod nameinfo;
 pub mod networks;
 pub mod protocols;
 pub mod services;

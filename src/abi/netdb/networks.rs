@@ -10,7 +10,7 @@ use super::netent;
 use crate::db::cache::{guard, Lock};
 use crate::db::networks::{networks_file, NetworksFile};
 use crate::db::record::Fit;
-use crate::sys::set_h_errno;
+use crate::sys::{get_errno, set_errno, set_h_errno, Errno};
 
 const HOST_NOT_FOUND: c_int = 1;
 const NETDB_INTERNAL: c_int = -1;
@@ -83,7 +83,7 @@ unsafe fn lookup_r(
         unsafe { *result = core::ptr::null_mut() };
     }
     let Some(file) = networks_file() else {
-        set_if(h_errnop, NETDB_INTERNAL);
+        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
         return fail(libc::ENOENT);
     };
     let found = find(&file);
@@ -322,13 +322,21 @@ unsafe fn getnetent_r_impl(
         // SAFETY: writable per the caller.
         unsafe { *result = core::ptr::null_mut() };
     }
+    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
+    let needs_file = guard(&ENUMERATION).file.is_none();
+    let loaded = if needs_file {
+        keeping_errno(networks_file)
+    } else {
+        None
+    };
     let mut state = guard(&ENUMERATION);
     if state.file.is_none() {
-        state.file = keeping_errno(networks_file);
+        state.file = loaded;
         state.position = 0;
     }
     let Some(file) = state.file.clone() else {
-        return libc::ENOENT;
+        // Unlike services and protocols, glibc sets errno here.
+        return fail(libc::ENOENT);
     };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -362,7 +370,9 @@ unsafe fn getnetent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetent.3.html)
 #[no_mangle]
 pub extern "C" fn getnetent() -> *mut netent {
-    keeping_errno(|| {
+    let saved = get_errno();
+    set_errno(Errno(0));
+    {
         let entry = ENTRY.with(|cell| {
             let Ok(mut state) = cell.try_borrow_mut() else {
                 return core::ptr::null_mut();
@@ -375,9 +385,14 @@ pub extern "C" fn getnetent() -> *mut netent {
             });
             result
         });
+        // A missing file leaves ENOENT in errno and h_errno alone; the end of the file sets h_errno.
+        if entry.is_null() && get_errno() == Errno(libc::ENOENT) {
+            return entry;
+        }
+        set_errno(saved);
         if entry.is_null() {
             set_h_errno(HOST_NOT_FOUND);
         }
         entry
-    })
+    }
 }

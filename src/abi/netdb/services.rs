@@ -312,9 +312,16 @@ unsafe fn getservent_r_impl(
         // SAFETY: writable per the caller.
         unsafe { *result = core::ptr::null_mut() };
     }
+    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
+    let needs_file = guard(&ENUMERATION).file.is_none();
+    let loaded = if needs_file {
+        keeping_errno(services_file)
+    } else {
+        None
+    };
     let mut state = guard(&ENUMERATION);
     if state.file.is_none() {
-        state.file = keeping_errno(services_file);
+        state.file = loaded;
         state.position = 0;
     }
     let Some(file) = state.file.clone() else {
