@@ -460,9 +460,10 @@ mod tests {
         )
         .options;
         assert_eq!((o.ndots, o.timeout, o.attempts), (15, 0, 0));
+        assert!(o.rotate && o.trust_ad && o.no_aaaa && o.use_vc && o.no_reload);
+        // glibc's atoi: strtol cut to an int; negatives are kept for timeout and attempts.
         let o = parse("options timeout:-2 attempts:-1 ndots:4294967297\n").options;
         assert_eq!((o.ndots, o.timeout, o.attempts), (1, -2, -1));
-        assert!(o.rotate && o.trust_ad && o.no_aaaa && o.use_vc && o.no_reload);
         assert!(parse("options no-cache\n").options.no_cache);
     }
 
