@@ -74,6 +74,11 @@ bench: lib
 	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench bench/*.c -ldl
 	$(BUILD)/bench $(LIBDIR)/libnetlibc.so docs/bench
 
+# Fuzz targets (fuzz/, cargo-fuzz layout) for FUZZ_SECONDS each, with libFuzzer on the nightly toolchain.
+FUZZ_SECONDS ?= 60
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
+
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(LIBDIR)/libnetlibc.so $(DESTDIR)$(PREFIX)/lib/libnetlibc.so.$(VERSION)

@@ -10,11 +10,11 @@ use std::sync::Arc;
 /// `<resolv.h>` limits and defaults.
 pub(crate) const MAXNS: usize = 3;
 const MAXRESOLVSORT: usize = 10;
-const RES_MAXNDOTS: i64 = 15;
-const RES_MAXRETRANS: i64 = 30;
-const RES_MAXRETRY: i64 = 5;
-const RES_TIMEOUT: u32 = 5;
-const RES_DFLRETRY: u32 = 2;
+const RES_MAXNDOTS: i32 = 15;
+const RES_MAXRETRANS: i32 = 30;
+const RES_MAXRETRY: i32 = 5;
+const RES_TIMEOUT: i32 = 5;
+const RES_DFLRETRY: i32 = 2;
 const NAMESERVER_PORT: u16 = 53;
 
 /// What resolv.conf and the environment configure.
@@ -33,10 +33,11 @@ pub struct ResolvConf {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResolvOptions {
     pub ndots: u32,
-    /// Seconds (glibc's `retrans`), 0..=30.
-    pub timeout: u32,
-    /// Rounds over all servers (glibc's `retry`), 0..=5.
-    pub attempts: u32,
+    /// Seconds (glibc's `retrans`): at most 30, and kept as given below that, negative included (a
+    /// value below 1 then waits 1 s, as glibc's `send_dg` does).
+    pub timeout: i32,
+    /// Rounds over all servers (glibc's `retry`): at most 5; 0 or less sends nothing.
+    pub attempts: i32,
     pub rotate: bool,
     pub single_request: bool,
     pub single_request_reopen: bool,
@@ -125,7 +126,16 @@ impl ResolvConf {
         };
         let mut have_search = false;
         if let Some(localdomain) = &env.localdomain {
-            conf.search = words(localdomain).map(<[u8]>::to_vec).collect();
+            // glibc takes the first name from the very start of the value, so a leading blank gives
+            // an empty first domain (which searches the name as is).
+            let value = localdomain
+                .split(|&b| b == b'\n')
+                .next()
+                .unwrap_or_default();
+            if value.first().is_none_or(|&b| is_blank(b)) {
+                conf.search.push(Vec::new());
+            }
+            conf.search.extend(words(value).map(<[u8]>::to_vec));
             have_search = true;
         }
         let mut have_domain = have_search;
@@ -248,8 +258,9 @@ fn classful_mask(address: Ipv4Addr) -> Ipv4Addr {
     }
 }
 
-/// C's `atoi`: optional blanks and sign, then decimal digits; 0 when there are none.
-fn atoi(text: &[u8]) -> i64 {
+/// glibc's `atoi`: `(int) strtol(text, NULL, 10)` — optional blanks and sign, then decimal digits
+/// (0 when there are none), saturated to a `long`, then cut to an `int`.
+fn atoi(text: &[u8]) -> i32 {
     let start = text
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -260,18 +271,13 @@ fn atoi(text: &[u8]) -> i64 {
         Some(b'+') => (false, text.get(1..).unwrap_or_default()),
         _ => (false, text),
     };
-    let value = digits
+    let magnitude = digits
         .iter()
         .take_while(|b| b.is_ascii_digit())
-        .fold(0i64, |v, &d| {
-            v.saturating_mul(10).saturating_add(i64::from(d - b'0'))
-        })
-        .min(i64::from(i32::MAX) + 1);
-    if negative {
-        -value
-    } else {
-        value
-    }
+        .fold(0i128, |v, &d| (v * 10 + i128::from(d - b'0')).min(1 << 64));
+    let signed = if negative { -magnitude } else { magnitude };
+    let long = signed.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    long as i32
 }
 
 impl ResolvOptions {
@@ -298,9 +304,9 @@ impl ResolvOptions {
                 // glibc stores ndots in a 4-bit field: a negative value wraps.
                 self.ndots = (atoi(n).min(RES_MAXNDOTS) as u32) & 0xf;
             } else if let Some(n) = word.strip_prefix(b"timeout:") {
-                self.timeout = atoi(n).clamp(0, RES_MAXRETRANS) as u32;
+                self.timeout = atoi(n).min(RES_MAXRETRANS);
             } else if let Some(n) = word.strip_prefix(b"attempts:") {
-                self.attempts = atoi(n).clamp(0, RES_MAXRETRY) as u32;
+                self.attempts = atoi(n).min(RES_MAXRETRY);
             } else if let Some((_, set)) = flags.iter().find(|(flag, _)| word.starts_with(flag)) {
                 set(self);
             }
@@ -434,7 +440,10 @@ mod tests {
             hostname: b"h.other.test".to_vec(),
         };
         let conf = ResolvConf::parse(Some(b"search a.test\noptions ndots:2 rotate\n"), &env);
-        assert_eq!(conf.search, vec![b"corp.test".to_vec(), b"x.test".to_vec()]);
+        assert_eq!(
+            conf.search,
+            vec![Vec::new(), b"corp.test".to_vec(), b"x.test".to_vec()]
+        );
         assert_eq!(conf.options.ndots, 3);
         assert!(conf.options.edns0 && conf.options.rotate);
     }
@@ -452,6 +461,9 @@ mod tests {
         .options;
         assert_eq!((o.ndots, o.timeout, o.attempts), (15, 0, 0));
         assert!(o.rotate && o.trust_ad && o.no_aaaa && o.use_vc && o.no_reload);
+        // glibc's atoi: strtol cut to an int; negatives are kept for timeout and attempts.
+        let o = parse("options timeout:-2 attempts:-1 ndots:4294967297\n").options;
+        assert_eq!((o.ndots, o.timeout, o.attempts), (1, -2, -1));
         assert!(parse("options no-cache\n").options.no_cache);
     }
 
@@ -467,6 +479,14 @@ mod tests {
                 ([192, 168, 1, 1], [255, 255, 255, 0]),
             ]
         );
+    }
+
+    #[test]
+    fn sortlist_lines_that_hang_glibc_are_parsed() {
+        // glibc 2.36's res_init never returns on these (docs/deviations.md).
+        assert_eq!(parse("sortlist 10.0.0.0\r\n").sortlist, vec![]);
+        let conf = parse("sortlist junk/1 10.0.0.0\n");
+        assert_eq!(conf.sortlist, vec![([10, 0, 0, 0], [255, 0, 0, 0])]);
     }
 
     #[test]

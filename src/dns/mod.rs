@@ -55,9 +55,12 @@ pub enum LookupError {
     NotFound,
     /// The name exists without addresses of the type asked: NO_DATA (EAI_NODATA).
     NoData,
-    /// SERVFAIL, a timeout, or no server reachable: TRY_AGAIN (EAI_AGAIN).
+    /// SERVFAIL, REFUSED or NOTIMP from every server, a timeout, or no server reachable: TRY_AGAIN
+    /// (EAI_AGAIN).
     TryAgain,
-    /// FORMERR, NOTIMP, REFUSED, or a name that cannot be asked: NO_RECOVERY (EAI_FAIL).
+    /// FORMERR (or another unusual rcode), a malformed answer, an answer without a usable record:
+    /// NO_RECOVERY. glibc's getaddrinfo reports it as EAI_NONAME, not EAI_FAIL (compared in
+    /// tests/dns_glibc.rs).
     NoRecovery,
 }
 

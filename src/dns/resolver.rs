@@ -38,13 +38,32 @@ impl QueryFailure {
     }
 }
 
+/// What to ask for each name tried.
+#[derive(Clone, Copy, Debug)]
+pub struct Ask<'a> {
+    /// One type, or A and AAAA (sent in parallel unless the options say otherwise).
+    pub types: &'a [u16],
+    /// Treat a positive answer as NODATA (glibc's `no-aaaa` for an IPv6 lookup asks A and does this).
+    pub discard_answers: bool,
+}
+
+impl<'a> Ask<'a> {
+    pub fn types(types: &'a [u16]) -> Ask<'a> {
+        Ask {
+            types,
+            discard_answers: false,
+        }
+    }
+}
+
 /// The replies that answered a query, and the name that was asked.
 pub struct Answered {
     pub replies: Vec<Reply>,
 }
 
 /// `res_nquery` for `name` with each of `types`: a success when some reply is NOERROR with answers.
-fn query(conf: &ResolvConf, name: &Name, types: &[u16]) -> Result<Answered, QueryFailure> {
+fn query(conf: &ResolvConf, name: &Name, ask: Ask) -> Result<Answered, QueryFailure> {
+    let types = ask.types;
     let questions = types
         .iter()
         .map(|&qtype| Question {
@@ -58,11 +77,20 @@ fn query(conf: &ResolvConf, name: &Name, types: &[u16]) -> Result<Answered, Quer
         .into_iter()
         .flatten()
         .collect();
-    if replies
+    let positive = replies
         .iter()
-        .any(|r| r.rcode == wire::RCODE_NOERROR && r.answer_count > 0)
-    {
+        .any(|r| r.rcode == wire::RCODE_NOERROR && r.answer_count > 0);
+    if positive && !ask.discard_answers {
         return Ok(Answered { replies });
+    }
+    if positive {
+        let error = LookupError::NoData;
+        return Err(QueryFailure {
+            error,
+            servfail: false,
+            refused: false,
+            negative_ttl: None,
+        });
     }
     // glibc reports the first reply's rcode, or the second's when the first is NOERROR.
     let rcode = replies
@@ -94,7 +122,7 @@ fn query_domain(
     conf: &ResolvConf,
     name: &[u8],
     domain: Option<&[u8]>,
-    types: &[u16],
+    ask: Ask,
 ) -> Result<Answered, QueryFailure> {
     let no_recovery = QueryFailure {
         error: LookupError::NoRecovery,
@@ -110,19 +138,19 @@ fn query_domain(
         }
         None => Name::from_text(name).ok_or(no_recovery)?,
     };
-    query(conf, &full, types)
+    query(conf, &full, ask)
 }
 
 /// The outcome of a search: the answer, or the error with its negative-caching TTL.
 pub type SearchResult = Result<Answered, (LookupError, Option<u32>)>;
 
 /// `res_nsearch`: the name as is and with each search domain, in glibc's order.
-pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
+pub fn search(conf: &ResolvConf, name: &[u8], ask: Ask) -> SearchResult {
     let dots = name.iter().filter(|&&b| b == b'.').count();
     let trailing_dot = name.last() == Some(&b'.');
     if dots == 0 {
         if let Some(target) = host_alias(name) {
-            return query_domain(conf, &target, None, types).map_err(|f| (f.error, f.negative_ttl));
+            return query_domain(conf, &target, None, ask).map_err(|f| (f.error, f.negative_ttl));
         }
     }
     let mut negative_ttl: Option<u32> = Some(u32::MAX);
@@ -134,7 +162,7 @@ pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
     let mut saved_error = None;
     let mut tried_as_is = false;
     if dots >= conf.options.ndots as usize || trailing_dot {
-        match query_domain(conf, name, None, types) {
+        match query_domain(conf, name, None, ask) {
             Ok(answered) => return Ok(answered),
             Err(failure) if trailing_dot => return Err((failure.error, failure.negative_ttl)),
             Err(failure) => {
@@ -158,7 +186,7 @@ pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
             searched = true;
             let domain = domain.strip_suffix(b".").unwrap_or(domain);
             let domain = (!domain.is_empty()).then_some(domain);
-            let failure = match query_domain(conf, name, domain, types) {
+            let failure = match query_domain(conf, name, domain, ask) {
                 Ok(answered) => return Ok(answered),
                 Err(failure) => failure,
             };
@@ -178,7 +206,7 @@ pub fn search(conf: &ResolvConf, name: &[u8], types: &[u16]) -> SearchResult {
     // The name as is, last, unless already tried, or a single label with no-tld-query after a search.
     let tld_query_forbidden = dots == 0 && searched && conf.options.no_tld_query;
     if !(tried_as_is || root_on_list || tld_query_forbidden) {
-        match query_domain(conf, name, None, types) {
+        match query_domain(conf, name, None, ask) {
             Ok(answered) => return Ok(answered),
             Err(failure) => {
                 note(&failure);
@@ -324,13 +352,21 @@ pub fn lookup_host(
     if !wire::is_printable(name) || host_name.is_none() {
         return Err((LookupError::NotFound, None));
     }
+    // glibc's nss_dns replaces an alias before searching (and res_search looks again).
+    let aliased = (!name.contains(&b'.')).then(|| host_alias(name)).flatten();
+    let name = aliased.as_deref().unwrap_or(name);
     if families == Families::V6 && conf.options.no_aaaa {
-        // glibc asks A instead and reports what that says about the name, without its addresses.
-        search(conf, name, &[wire::TYPE_A])?;
-        return Err((LookupError::NoData, None));
+        // glibc asks A instead, takes any answer as NODATA, and goes on through the search list.
+        let ask = Ask {
+            types: &[wire::TYPE_A],
+            discard_answers: true,
+        };
+        return Err(search(conf, name, ask)
+            .err()
+            .unwrap_or((LookupError::NoData, None)));
     }
     let types = types_for(conf, families);
-    let answered = search(conf, name, &types)?;
+    let answered = search(conf, name, Ask::types(&types))?;
     let mut answer = host_answer(&answered).map_err(|e| (e, None))?;
     if families == Families::V4 {
         apply_sortlist(conf, &mut answer.v4);
@@ -364,7 +400,7 @@ pub fn lookup_ptr(
     address: IpAddr,
 ) -> Result<PtrAnswer, (LookupError, Option<u32>)> {
     let name = reverse_name(address);
-    let answered = query_domain(conf, &name, None, &[wire::TYPE_PTR])
+    let answered = query_domain(conf, &name, None, Ask::types(&[wire::TYPE_PTR]))
         .map_err(|f| (f.error, f.negative_ttl))?;
     if answered.replies.iter().any(|r| r.malformed) {
         return Err((LookupError::NoRecovery, None));

@@ -94,12 +94,12 @@ fn first_server(conf: &ResolvConf) -> usize {
 
 /// Seconds server number `ns` gets per try (glibc's `send_dg`).
 fn server_timeout(conf: &ResolvConf, ns: usize) -> Duration {
-    let count = conf.nameservers.len().max(1) as u64;
-    let mut seconds = u64::from(conf.options.timeout) << ns.min(8);
+    let count = conf.nameservers.len().max(1) as i64;
+    let mut seconds = i64::from(conf.options.timeout) << ns.min(8);
     if ns > 0 {
         seconds /= count;
     }
-    Duration::from_secs(seconds.max(1))
+    Duration::from_secs(seconds.max(1) as u64)
 }
 
 /// Sends `questions` (one, or A and AAAA) and returns each one's reply (`None` when only some were
