@@ -21,9 +21,9 @@ type GetaddrinfoFn = unsafe extern "C" fn(
 ) -> c_int;
 type FreeaddrinfoFn = unsafe extern "C" fn(*mut addrinfo);
 
-/// Destination sorting (RFC 3484) arrives with the interfaces module; until it is wired in, lists
-/// of more than one address are compared as multisets and their order is not checked.
-const SORTING_WIRED: bool = false;
+/// Whether destination sorting (RFC 3484, `lookup::sort`) is wired in; without it lists of more than
+/// one address are compared as multisets and their order is not checked.
+const SORTING_WIRED: bool = true;
 
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
 struct Node {
