@@ -124,8 +124,15 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
     let answer = crate::dns::lookup_host(name, families).map_err(dns_failure)?;
     let v4 = answer.v4.iter().map(|&a| IpAddr::V4(Ipv4Addr::from(a)));
     let v6 = answer.v6.iter().map(|&a| IpAddr::V6(Ipv6Addr::from(a)));
+    // glibc's canonical name is the name it asked for, spelled as asked, until a CNAME renames it;
+    // the resolver's cache may hold the same name spelled as a query with other case asked it.
+    let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
+        name.to_vec()
+    } else {
+        answer.canonical_name
+    };
     Ok(HostAnswer {
-        canonical_name: answer.canonical_name,
+        canonical_name,
         addresses: v4.chain(v6).collect(),
     })
 }
