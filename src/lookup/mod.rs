@@ -16,7 +16,6 @@ pub mod getaddrinfo;
 pub mod getnameinfo;
 mod hosts_file;
 pub mod idna;
-mod interfaces;
 pub mod literal;
 pub mod service;
 mod services_file;

@@ -1,21 +1,26 @@
 //! The real [`NameSources`]: the hosts and services files, the interfaces, and sorting.
 //!
-//! Until the databases, DNS and interfaces modules land, the sources are this module's own small
-//! readers (`hosts_file`, `services_file`, `interfaces`) and the `hosts:` chain is `files` alone, so
-//! nothing here ever sends a DNS query; destinations keep the order the sources gave.
+//! Host names come from the `hosts:` line of nsswitch.conf (`crate::dns::nsswitch`): the files
+//! databases (`crate::db`) and the DNS resolver (`crate::dns`). Interfaces, `AI_ADDRCONFIG` and
+//! destination sorting come from `crate::interfaces` and `lookup::sort`.
 
 use std::cell::OnceCell;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::path::PathBuf;
 use std::sync::Arc;
+
+use crate::sys::lock::ForkSafeMutex;
 
 use crate::db::hosts::{hosts_file, HostsFile};
 use crate::db::services::{services_file, ServicesFile};
 
 use super::constants::HOST_NOT_FOUND;
 use super::sources::{
-    Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, SourceFailure,
+    Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, NssStatus,
+    SourceFailure,
 };
-use super::{hosts_file, interfaces, services_file};
+use super::{hosts_file, services_file, sort};
+use crate::dns::{Families, LookupError};
 
 /// The sources of one call. `utf8_locale` comes from the caller's locale (the ABI layer reads it
 /// only for IDN flags). The databases are fetched (and their change checks made) at most once per
@@ -25,6 +30,7 @@ pub struct SystemSources {
     utf8_locale: bool,
     hosts: OnceCell<Option<Arc<HostsFile>>>,
     services: OnceCell<Option<Arc<ServicesFile>>>,
+    chain: OnceCell<Vec<NssEntry>>,
 }
 
 impl SystemSources {
@@ -44,11 +50,105 @@ impl SystemSources {
     }
 }
 
-const HOSTS_CHAIN: [NssEntry; 1] = [NssEntry::new(HostSource::Files)];
+/// What identifies one version of nsswitch.conf (`None`: the file is missing).
+type FileVersion = Option<(u64, u64, u64, i64, i64, i64, i64)>;
+
+fn file_version(path: &std::path::Path) -> FileVersion {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((
+        m.dev(),
+        m.ino(),
+        m.size(),
+        m.mtime(),
+        m.mtime_nsec(),
+        m.ctime(),
+        m.ctime_nsec(),
+    ))
+}
+
+/// The last `hosts:` chain read, with the file it came from.
+static HOSTS_CHAIN: ForkSafeMutex<Option<(PathBuf, FileVersion, Vec<NssEntry>)>> =
+    ForkSafeMutex::new(None);
+
+/// The nsswitch `hosts:` steps as the lookup's entries. Like glibc, every lookup checks the file; it
+/// is read again only when it changed.
+fn hosts_chain() -> Vec<NssEntry> {
+    use crate::dns::nsswitch::{default_hosts, nsswitch_path, parse_hosts, Source, Status};
+    let path = nsswitch_path();
+    let version = file_version(&path);
+    if let Some((cached_path, cached_version, chain)) = HOSTS_CHAIN.lock().as_ref() {
+        if *cached_path == path && *cached_version == version {
+            return chain.clone();
+        }
+    }
+    let steps = std::fs::read(&path).map_or_else(|_| default_hosts(), |text| parse_hosts(&text));
+    let statuses = [
+        Status::Success,
+        Status::NotFound,
+        Status::Unavail,
+        Status::TryAgain,
+    ];
+    let entry = |step: &crate::dns::nsswitch::Step| NssEntry {
+        source: match step.source {
+            Source::Files => HostSource::Files,
+            Source::Dns => HostSource::Dns,
+        },
+        return_on: statuses.map(|status| step.returns_on(status)),
+    };
+    let chain: Vec<NssEntry> = steps.iter().map(entry).collect();
+    *HOSTS_CHAIN.lock() = Some((path, version, chain.clone()));
+    chain
+}
+
+/// How the resolver's failures read as an NSS module's status and h_errno.
+fn dns_failure(error: LookupError) -> SourceFailure {
+    let status = match error {
+        LookupError::NotFound | LookupError::NoData => NssStatus::NotFound,
+        LookupError::TryAgain => NssStatus::TryAgain,
+        LookupError::NoRecovery => NssStatus::Unavail,
+    };
+    SourceFailure {
+        status,
+        h_errno: error.h_errno(),
+        errno: 0,
+    }
+}
+
+fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFailure> {
+    let families = match family {
+        LookupFamily::Any => Families::Both,
+        LookupFamily::V4 => Families::V4,
+        LookupFamily::V6 => Families::V6,
+    };
+    let answer = crate::dns::lookup_host(name, families).map_err(dns_failure)?;
+    let v4 = answer.v4.iter().map(|&a| IpAddr::V4(Ipv4Addr::from(a)));
+    let v6 = answer.v6.iter().map(|&a| IpAddr::V6(Ipv6Addr::from(a)));
+    // glibc's canonical name is the name it asked for, spelled as asked, until a CNAME renames it;
+    // the resolver's cache may hold the same name spelled as a query with other case asked it.
+    let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
+        name.to_vec()
+    } else {
+        answer.canonical_name
+    };
+    Ok(HostAnswer {
+        canonical_name,
+        addresses: v4.chain(v6).collect(),
+    })
+}
+
+fn dns_reverse(address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
+    let answer = crate::dns::lookup_ptr(address).map_err(dns_failure)?;
+    answer
+        .names
+        .into_iter()
+        .next()
+        .ok_or(SourceFailure::not_found(HOST_NOT_FOUND))
+}
 
 impl NameSources for SystemSources {
     fn host_sources(&self) -> &[NssEntry] {
-        &HOSTS_CHAIN
+        self.chain.get_or_init(hosts_chain)
     }
 
     fn lookup_host(
@@ -59,7 +159,7 @@ impl NameSources for SystemSources {
     ) -> Result<HostAnswer, SourceFailure> {
         match source {
             HostSource::Files => hosts_file::lookup_name(self.hosts(), name, family),
-            HostSource::Dns => Err(SourceFailure::not_found(HOST_NOT_FOUND)),
+            HostSource::Dns => dns_lookup(name, family),
         }
     }
 
@@ -70,7 +170,7 @@ impl NameSources for SystemSources {
     ) -> Result<Vec<u8>, SourceFailure> {
         match source {
             HostSource::Files => hosts_file::lookup_address(self.hosts(), address),
-            HostSource::Dns => Err(SourceFailure::not_found(HOST_NOT_FOUND)),
+            HostSource::Dns => dns_reverse(address),
         }
     }
 
@@ -83,18 +183,36 @@ impl NameSources for SystemSources {
     }
 
     fn configured_families(&self) -> (bool, bool) {
-        interfaces::configured_families()
+        let families = crate::interfaces::families::configured_families();
+        (families.ipv4, families.ipv6)
     }
 
     fn interface_index(&self, name: &[u8]) -> Option<u32> {
-        interfaces::index_of(name)
+        crate::interfaces::names::name_to_index(name).ok()
     }
 
     fn interface_name(&self, index: u32) -> Option<Vec<u8>> {
-        interfaces::name_of(index)
+        let name = crate::interfaces::names::index_to_name(index).ok()?;
+        let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+        Some(name[..end].to_vec())
     }
 
-    fn sort_destinations(&self, _destinations: &mut [Destination]) {}
+    fn sort_destinations(&self, destinations: &mut [Destination]) {
+        let addresses: Vec<SocketAddr> = destinations
+            .iter()
+            .map(|d| match d.address {
+                IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
+                IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
+            })
+            .collect();
+        let order = sort::sort_destinations(&addresses);
+        let original: Vec<Destination> = destinations.to_vec();
+        for (slot, &index) in destinations.iter_mut().zip(&order) {
+            if let Some(&destination) = original.get(index) {
+                *slot = destination;
+            }
+        }
+    }
 
     fn local_domain(&self) -> Option<Vec<u8>> {
         local_domain(self)

@@ -3,12 +3,58 @@
 //!
 //! `in_sandbox` re-runs the calling test inside new network and mount namespaces (`unshare -n -m`,
 //! we are root): only `lo` exists, /etc/hosts is [`HOSTS`], and /etc/resolv.conf names 127.0.0.1,
-//! where a tiny server answers NXDOMAIN to every query. So glibc's DNS fallback is deterministic
-//! ("no such name"), like netlibc's, and nothing leaves the machine.
+//! where the tests' DNS server (tests/common/dns_server.rs) serves [`zone`]: names with A, AAAA,
+//! both, several, a CNAME, no address records, and PTR records; NXDOMAIN for anything else. Both
+//! libraries ask the same server, and nothing leaves the machine.
 #![allow(dead_code)]
 
-use std::net::UdpSocket;
 use std::process::Command;
+
+#[path = "../common/dns_server.rs"]
+mod dns_server;
+
+use dns_server::{DnsServer, Zone};
+
+/// Names the sandbox's DNS server knows, for the matrices.
+pub const DNS_NAMES: [&str; 9] = [
+    "a4.test",
+    "a6.test",
+    "both.test",
+    "many.test",
+    "alias.test",
+    "nodata.test",
+    "A4.TEST",
+    "both.test.",
+    "a4",
+];
+
+/// The sandbox's DNS zone.
+pub fn zone() -> Zone {
+    let mut zone = Zone::new();
+    zone.a("a4.test", [192, 0, 2, 10]);
+    zone.aaaa("a6.test", v6(0x10));
+    zone.a("both.test", [192, 0, 2, 11])
+        .aaaa("both.test", v6(0x11));
+    zone.a("many.test", [192, 0, 2, 12])
+        .a("many.test", [192, 0, 2, 13])
+        .aaaa("many.test", v6(0x12))
+        .aaaa("many.test", v6(0x13));
+    zone.cname("alias.test", "both.test");
+    zone.add("nodata.test", 16, 300, b"\x04text".to_vec());
+    zone.ptr("10.2.0.192.in-addr.arpa", "a4.test");
+    zone.ptr("11.2.0.192.in-addr.arpa", "both.test");
+    let nibbles = "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa";
+    zone.ptr(nibbles, "a6.test");
+    zone
+}
+
+/// 2001:db8::`last`.
+fn v6(last: u8) -> [u8; 16] {
+    let mut address = [0u8; 16];
+    address[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+    address[15] = last;
+    address
+}
 
 /// The hosts file of the sandbox: aliases, both families, a name on several lines, a `::1` line
 /// (glibc maps it to 127.0.0.1 for IPv4 lookups) and a mapped address.
@@ -39,8 +85,7 @@ pub fn in_sandbox(test_name: &str, body: impl FnOnce()) {
 pub fn in_sandbox_with(test_name: &str, setup: &str, body: impl FnOnce()) {
     if std::env::var_os(MARKER).is_some() {
         // Bound before the body runs, so no query finds the port closed.
-        let socket = UdpSocket::bind("127.0.0.1:53").expect("bind 127.0.0.1:53 in the sandbox");
-        std::thread::spawn(move || serve_nxdomain(socket));
+        let _server = DnsServer::start("127.0.0.1:53", zone().handler());
         body();
         return;
     }
@@ -77,32 +122,4 @@ pub fn in_sandbox_with(test_name: &str, setup: &str, body: impl FnOnce()) {
         text.contains("1 passed"),
         "the sandboxed run did not run the test:\n{text}"
     );
-}
-
-/// Answers every DNS query on 127.0.0.1:53 with NXDOMAIN (the question echoed, no records).
-fn serve_nxdomain(socket: UdpSocket) {
-    let mut buffer = [0u8; 1500];
-    while let Ok((len, peer)) = socket.recv_from(&mut buffer) {
-        let Some(end) = question_end(&buffer[..len]) else {
-            continue;
-        };
-        let mut reply = buffer[..end].to_vec();
-        reply[2] = 0x80 | (buffer[2] & 0x01); // QR, RD copied
-        reply[3] = 0x80 | 3; // RA, NXDOMAIN
-        reply[6..12].fill(0); // no answer, authority or additional records
-        let _ = socket.send_to(&reply, peer);
-    }
-}
-
-/// The end of the first question of a query (header, name, type, class).
-fn question_end(message: &[u8]) -> Option<usize> {
-    let mut at = 12;
-    loop {
-        let len = *message.get(at)? as usize;
-        at += 1 + len;
-        if len == 0 {
-            break;
-        }
-    }
-    (at + 4 <= message.len()).then_some(at + 4)
 }

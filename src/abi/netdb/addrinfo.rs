@@ -21,8 +21,7 @@ const IDN_FLAGS: c_int = 0x40 | 0x80;
 /// addresses.
 ///
 /// Differences from glibc: a NULL `res` is not written (glibc crashes); IDNA conversion maps labels by
-/// lowercasing only (docs/deviations.md). Until the DNS and interfaces modules are wired into
-/// `lookup::system`, names come from the hosts file only and results keep the sources' order.
+/// lowercasing only (docs/deviations.md).
 ///
 /// # Safety
 /// `node` and `service` are NULL or NUL-terminated strings; `hints` is NULL or points to a `struct

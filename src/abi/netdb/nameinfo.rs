@@ -17,8 +17,7 @@ const NI_IDN: c_int = 32;
 /// a host name and a service name.
 ///
 /// Differences from glibc: `NI_IDN` decodes punycode without libidn2's validity checks
-/// (docs/deviations.md). Until the DNS module is wired into `lookup::system`, host names come from the
-/// hosts file only.
+/// (docs/deviations.md).
 ///
 /// # Safety
 /// `sa` is NULL or points to `salen` readable bytes (for AF_LOCAL, a whole `struct sockaddr_un`, as
