@@ -12,6 +12,8 @@ C_SOURCES := $(wildcard c_tests/*.c)
 C_NAMES := $(notdir $(C_SOURCES:.c=))
 GLIBC_BINS := $(addprefix $(BUILD)/glibc/,$(C_NAMES))
 LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
+# No test may query the machine's nameserver: netlibc's lookups go to loopback unless a test says otherwise.
+export NETLIBC_RESOLV_CONF ?= $(ROOT)/tests/fixtures/resolv.loopback.conf
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 .PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \

@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
 use super::hostent;
+use super::hosts_dns::{self, SourceOutcome};
 use crate::db::cache::{guard, Lock};
 use crate::db::host_conf::host_conf;
 use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
 use crate::db::record::{align_up, Fit, POINTER};
+use crate::dns::nsswitch::{hosts_order, Source, Status, Step};
 use crate::sys::{get_errno, set_errno, set_h_errno, Errno};
 
 const NETDB_INTERNAL: c_int = -1;
@@ -270,11 +272,87 @@ unsafe fn by_name_r(
             Numeric::NotNumeric => {}
         }
     }
-    let status = files_by_name(name, family, out, buffer, h_errnop);
+    let status = chain_by_name(name, family, out, buffer, h_errnop);
     if status == 0 && !out.h_name.is_null() && found_marker(out) {
         set_result(result, result_buf);
     }
     status
+}
+
+/// The sources of nsswitch.conf's `hosts:` line, in order, for a name (after the numeric check).
+fn chain_by_name(
+    name: &[u8],
+    family: c_int,
+    out: &mut hostent,
+    buffer: CBuffer,
+    h_errnop: *mut c_int,
+) -> c_int {
+    let mut last = SourceOutcome::Unavailable;
+    for step in hosts_order() {
+        out.h_addr_list = core::ptr::null_mut();
+        let outcome = match step.source {
+            Source::Files => {
+                let status = files_by_name(name, family, out, buffer.after(0), h_errnop);
+                files_outcome(status, out, h_errnop)
+            }
+            Source::Dns => hosts_dns::by_name(name, family, out, &mut buffer.after(0)),
+        };
+        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+            return status;
+        }
+        last = outcome;
+    }
+    chain_failed(last)
+}
+
+/// How the files source ended, from what `files_by_name`/`gethostbyaddr`'s files part returned.
+fn files_outcome(status: c_int, out: &hostent, h_errnop: *mut c_int) -> SourceOutcome {
+    match status {
+        libc::ERANGE => SourceOutcome::BufferTooSmall,
+        0 if found_marker(out) => SourceOutcome::Found,
+        0 => SourceOutcome::NotFound(read_h_errno(h_errnop)),
+        _ => SourceOutcome::Unavailable,
+    }
+}
+
+fn read_h_errno(h_errnop: *mut c_int) -> c_int {
+    if h_errnop.is_null() {
+        HOST_NOT_FOUND
+    } else {
+        // SAFETY: non-null; the caller passes a readable int.
+        unsafe { *h_errnop }
+    }
+}
+
+/// After one source: `Some(return value)` when the chain stops here, `None` to go on.
+fn finish_step(outcome: SourceOutcome, step: &Step, h_errnop: *mut c_int) -> Option<c_int> {
+    let status = match outcome {
+        SourceOutcome::Found => Status::Success,
+        SourceOutcome::NotFound(_) => Status::NotFound,
+        SourceOutcome::TryAgain(_) => Status::TryAgain,
+        SourceOutcome::Unavailable => Status::Unavail,
+        SourceOutcome::BufferTooSmall => {
+            // glibc hands ERANGE back at once so that the caller can grow its buffer.
+            set_if(h_errnop, NETDB_INTERNAL);
+            return Some(fail(libc::ERANGE));
+        }
+    };
+    if outcome == SourceOutcome::Found {
+        return Some(fail(0));
+    }
+    if let SourceOutcome::NotFound(h) | SourceOutcome::TryAgain(h) = outcome {
+        set_if(h_errnop, h);
+    }
+    step.returns_on(status).then(|| chain_failed(outcome))
+}
+
+/// The return value when no source answered: `EAGAIN` after a temporary failure, else not found.
+fn chain_failed(last: SourceOutcome) -> c_int {
+    match last {
+        SourceOutcome::TryAgain(_) => fail(libc::EAGAIN),
+        SourceOutcome::Unavailable => fail(libc::ENOENT),
+        _ => fail(0),
+    }
 }
 
 fn set_result(result: *mut *mut hostent, value: *mut hostent) {
@@ -315,7 +393,7 @@ unsafe fn by_name_entry(
 /// `gethostbyname2_r(name, af, result_buf, buf, buflen, result, h_errnop)` — looks a host name up in
 /// family `af`, into the caller's buffer.
 ///
-/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+/// Differences from glibc: none.
 ///
 /// # Safety
 /// `name` is a C string; `buf` has `buflen` writable bytes; the other pointers are writable.
@@ -339,7 +417,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
 /// `gethostbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks an IPv4 host up, into
 /// the caller's buffer.
 ///
-/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+/// Differences from glibc: none.
 ///
 /// # Safety
 /// As for `gethostbyname2_r`.
@@ -421,7 +499,7 @@ fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int)
 
 /// `gethostbyname(name)` — looks an IPv4 host up by name.
 ///
-/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+/// Differences from glibc: the result is per thread.
 ///
 /// # Safety
 /// `name` is a C string.
@@ -436,7 +514,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 
 /// `gethostbyname2(name, af)` — looks a host up by name in family `af`.
 ///
-/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+/// Differences from glibc: the result is per thread.
 ///
 /// # Safety
 /// `name` is a C string.
@@ -451,7 +529,7 @@ pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut 
 /// `gethostbyaddr_r(addr, len, type, result_buf, buf, buflen, result, h_errnop)` — looks a host up by
 /// address, into the caller's buffer.
 ///
-/// Differences from glibc: only the hosts file is consulted for now (DNS comes later).
+/// Differences from glibc: none.
 ///
 /// # Safety
 /// `addr` has `len` readable bytes; the other pointers as for `gethostbyname2_r`.
@@ -500,6 +578,54 @@ unsafe fn gethostbyaddr_r_impl(
         set_if(h_errnop, HOST_NOT_FOUND);
         return libc::ENOENT;
     }
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let buffer = unsafe { CBuffer::new(buf, buflen) };
+    let mut last = SourceOutcome::Unavailable;
+    for step in hosts_order() {
+        let outcome = match step.source {
+            Source::Files => {
+                let status =
+                    files_by_address(address, r#type, result_buf, buffer.after(0), h_errnop);
+                match result_buf.is_null() {
+                    // SAFETY: the caller's hostent, non-null.
+                    false => files_outcome(status, unsafe { &*result_buf }, h_errnop),
+                    true => SourceOutcome::NotFound(HOST_NOT_FOUND),
+                }
+            }
+            Source::Dns => match result_buf.is_null() {
+                // SAFETY: the caller's hostent, non-null.
+                false => hosts_dns::by_address(
+                    address,
+                    r#type,
+                    unsafe { &mut *result_buf },
+                    &mut buffer.after(0),
+                ),
+                true => SourceOutcome::NotFound(HOST_NOT_FOUND),
+            },
+        };
+        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+            if outcome == SourceOutcome::Found {
+                set_result(result, result_buf);
+            }
+            return status;
+        }
+        last = outcome;
+    }
+    chain_failed(last)
+}
+
+/// The files source of `gethostbyaddr_r`.
+fn files_by_address(
+    address: &[u8],
+    r#type: c_int,
+    result_buf: *mut hostent,
+    buffer: CBuffer,
+    h_errnop: *mut c_int,
+) -> c_int {
+    if !result_buf.is_null() {
+        // SAFETY: the caller's hostent; cleared so that "found" can be told from "not found".
+        unsafe { (*result_buf).h_addr_list = core::ptr::null_mut() };
+    }
     let Some(file) = hosts_file() else {
         // glibc: the file cannot be opened; errno says why, h_errno is left alone.
         return fail(libc::ENOENT);
@@ -507,8 +633,7 @@ unsafe fn gethostbyaddr_r_impl(
     // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
     let view = View::of(r#type, false);
     let found = file.by_address(address, view);
-    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
-    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    let mut buffer = buffer;
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
     if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
         set_if(h_errnop, NETDB_INTERNAL);
@@ -518,7 +643,6 @@ unsafe fn gethostbyaddr_r_impl(
         (Some(index), false) => {
             // SAFETY: the caller's hostent, non-null.
             write_line(&file, index, view, unsafe { &mut *result_buf }, &mut buffer);
-            set_result(result, result_buf);
         }
         _ => set_if(h_errnop, HOST_NOT_FOUND),
     }
@@ -527,7 +651,7 @@ unsafe fn gethostbyaddr_r_impl(
 
 /// `gethostbyaddr(addr, len, type)` — looks a host up by address.
 ///
-/// Differences from glibc: the result is per thread; only the hosts file is consulted for now.
+/// Differences from glibc: the result is per thread.
 ///
 /// # Safety
 /// `addr` has `len` readable bytes.

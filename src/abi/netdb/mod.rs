@@ -8,6 +8,7 @@ pub mod addrinfo;
 pub mod buffer;
 pub mod herror;
 pub mod hosts;
+mod hosts_dns;
 pub mod nameinfo;
 pub mod networks;
 pub mod protocols;
