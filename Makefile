@@ -15,7 +15,7 @@ LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 .PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
-        fuzz install clean
+        fuzz install clean programs
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
 
@@ -42,7 +42,7 @@ $(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURC
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests programs
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -90,3 +90,7 @@ clean:
 
 check-install: lib
 	scripts/check-install.sh
+
+# Real programs (getent, curl, wget, python3) with and without netlibc preloaded, compared.
+programs: lib
+	tests/programs/run.sh
