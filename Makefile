@@ -15,7 +15,7 @@ LINKED_BINS := $(addprefix $(BUILD)/linked/,$(C_NAMES))
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 .PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
-        fuzz install clean programs
+        fuzz install clean programs check-static
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
 
@@ -42,7 +42,7 @@ $(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURC
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests programs
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests programs check-static
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -94,3 +94,7 @@ check-install: lib
 # Real programs (getent, curl, wget, python3) with and without netlibc preloaded, compared.
 programs: lib
 	tests/programs/run.sh
+
+# The guide's examples linked statically with libnetlibc.a, run with no NSS module.
+check-static: all
+	scripts/check-static.sh $(BUILD)
