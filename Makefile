@@ -94,6 +94,7 @@ check-install: lib
 # Real programs (getent, curl, wget, python3) with and without netlibc preloaded, compared.
 programs: lib
 	tests/programs/run.sh
+	tests/programs/trace.sh
 
 # The guide's examples linked statically with libnetlibc.a, run with no NSS module.
 check-static: all
