@@ -73,6 +73,11 @@ bench: lib
 	@mkdir -p $(BUILD) docs/bench
 	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench bench/*.c -ldl
 	$(BUILD)/bench $(LIBDIR)/libnetlibc.so docs/bench
+	bench/plot.py docs/bench/results.csv docs/bench/results.svg
+	cargo build --release --no-default-features --target-dir target/notrace
+	$(CC) -O2 -Wall -Wextra -o $(BUILD)/trace_cost bench/trace/trace_cost.c -ldl
+	env -u NETLIBC_TRACE $(BUILD)/trace_cost $(LIBDIR)/libnetlibc.so target/notrace/release/libnetlibc.so \
+	  docs/bench/trace.csv
 
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
