@@ -86,6 +86,8 @@ install: lib
 	ln -sf libnetlibc.so.0 $(DESTDIR)$(PREFIX)/lib/libnetlibc.so
 	install -m 644 $(LIBDIR)/libnetlibc.a $(DESTDIR)$(PREFIX)/lib/libnetlibc.a
 	install -m 644 include/netlibc.h $(DESTDIR)$(PREFIX)/include/netlibc.h
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 scripts/netlibc-run $(DESTDIR)$(PREFIX)/bin/netlibc-run
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' netlibc.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/netlibc.pc
 
@@ -100,6 +102,7 @@ check-install: lib
 programs: lib
 	tests/programs/run.sh
 	tests/programs/trace.sh
+	tests/programs/netlibc_run.sh
 
 # The guide's examples linked statically with libnetlibc.a, run with no NSS module.
 check-static: all
