@@ -10,6 +10,7 @@
 # glibc reads there and netlibc reads through NETLIBC_RESOLV_CONF. An HTTP server of the tests
 # (python3 -m http.server on [::] port 18080, bounded lifetime) serves tests/programs/www.
 #
+# NETLIBC_PROGRAMS_LIBRARY names another libnetlibc.so to test (e.g. a branch's build).
 # Cases come from tests/programs/cases.txt: `label: shell command`, with $ROOT the repository, $HERE
 # this directory, $PY a python3, $PORT the HTTP port. Usage: tests/programs/run.sh [filter]
 set -u
@@ -18,7 +19,7 @@ if [ -z "${NETLIBC_PROGRAMS_NS:-}" ]; then
   NETLIBC_PROGRAMS_NS=1 exec unshare -mn "$0" "$@"
 fi
 filter=${1:-}
-lib=$root/target/release/libnetlibc.so
+lib=${NETLIBC_PROGRAMS_LIBRARY:-$root/target/release/libnetlibc.so}
 export ROOT=$root HERE=$root/tests/programs PORT=18080
 PY=$(command -v /usr/bin/python3 || command -v python3)
 export PY
@@ -94,22 +95,23 @@ while IFS= read -r line; do
   run glibc "$command"
   run preload "$command"
   ok=1
+  reason=$(pending_reason "$label")
+  verdict=FAIL; [ -n "$reason" ] && verdict=PENDING
   if ! cmp -s "$work/glibc.out" "$work/preload.out" || ! cmp -s "$work/glibc.status" "$work/preload.status"; then
-    echo "FAIL $label: differs from glibc (status $(cat "$work/glibc.status") vs $(cat "$work/preload.status"))"
+    echo "$verdict $label: differs from glibc (status $(cat "$work/glibc.status") vs $(cat "$work/preload.status"))"
     diff "$work/glibc.out" "$work/preload.out" | head -20 | sed 's/^/  /'
     sed 's/^/  stderr: /' "$work/preload.err" | grep -v '^  stderr: *[0-9]*:' | head -5
     ok=0
   elif [ ! -s "$work/glibc.out" ]; then
-    echo "FAIL $label: printed nothing (a comparison of nothing proves nothing)"
+    echo "$verdict $label: printed nothing (a comparison of nothing proves nothing)"
     sed "s/^/  stderr: /" "$work/glibc.err" | head -5; echo "  status $(cat "$work/glibc.status")"
     ok=0
   fi
-  if [ $ok = 1 ] && ! bindings_ok; then echo "FAIL $label: bindings"; ok=0; fi
-  reason=$(pending_reason "$label")
+  if [ $ok = 1 ] && ! bindings_ok; then echo "$verdict $label: bindings"; ok=0; fi
   if [ $ok = 1 ]; then
     passed=$((passed + 1)); echo "ok   $label${reason:+ (listed as pending in pending.txt: remove it)}"
   elif [ -n "$reason" ]; then
-    pending=$((pending + 1)); echo "PENDING $label: $reason"
+    pending=$((pending + 1)); echo "  (pending: $reason)"
   else
     failed=$((failed + 1))
   fi
