@@ -44,5 +44,18 @@ for run in "$root/scripts/netlibc-run" "$installed"; do
   expect "$where: the command's exit status is kept" "3" "$("$run" -- sh -c 'exit 3'; echo $?)"
 done
 
+# What it is for: curl reaching a name only the given hosts file knows, in a private network namespace
+# (loopback only) with an HTTP server of the test.
+printf '127.0.0.1 myservice.test\n' >"$work/service-hosts"
+mkdir -p "$work/www" && echo "served to myservice.test" >"$work/www/index.html"
+got=$(unshare -n bash -c '
+  ip link set lo up
+  timeout 30 python3 -m http.server --bind 127.0.0.1 --directory "$1/www" 18081 >/dev/null 2>&1 &
+  server=$!
+  for _ in $(seq 1 50); do curl -s -o /dev/null http://127.0.0.1:18081/ && break; sleep 0.1; done
+  "$2" --hosts "$1/service-hosts" -- curl -sS http://myservice.test:18081/
+  kill $server' with_server "$work" "$installed" 2>&1)
+expect "installed: curl reaches a name from --hosts" "served to myservice.test" "$got"
+
 echo "netlibc-run: $passed passed, $failed failed"
 [ $failed = 0 ]
