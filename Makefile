@@ -17,7 +17,7 @@ export NETLIBC_RESOLV_CONF ?= $(ROOT)/tests/fixtures/resolv.loopback.conf
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 .PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
-        fuzz install clean
+        fuzz install clean programs check-static
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
 
@@ -44,7 +44,7 @@ $(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURC
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests programs check-static
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -75,6 +75,11 @@ bench: lib
 	@mkdir -p $(BUILD) docs/bench
 	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench bench/*.c -ldl
 	$(BUILD)/bench $(LIBDIR)/libnetlibc.so docs/bench
+	bench/plot.py docs/bench/results.csv docs/bench/results.svg
+	cargo build --release --no-default-features --target-dir target/notrace
+	$(CC) -O2 -Wall -Wextra -o $(BUILD)/trace_cost bench/trace/trace_cost.c -ldl
+	env -u NETLIBC_TRACE $(BUILD)/trace_cost $(LIBDIR)/libnetlibc.so target/notrace/release/libnetlibc.so \
+	  docs/bench/trace.csv
 
 # Fuzz targets (fuzz/, cargo-fuzz layout) for FUZZ_SECONDS each, with libFuzzer on the nightly toolchain.
 FUZZ_SECONDS ?= 60
@@ -88,6 +93,8 @@ install: lib
 	ln -sf libnetlibc.so.0 $(DESTDIR)$(PREFIX)/lib/libnetlibc.so
 	install -m 644 $(LIBDIR)/libnetlibc.a $(DESTDIR)$(PREFIX)/lib/libnetlibc.a
 	install -m 644 include/netlibc.h $(DESTDIR)$(PREFIX)/include/netlibc.h
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 scripts/netlibc-run $(DESTDIR)$(PREFIX)/bin/netlibc-run
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' netlibc.pc.in \
 	  >$(DESTDIR)$(PREFIX)/lib/pkgconfig/netlibc.pc
 
@@ -97,3 +104,13 @@ clean:
 
 check-install: lib
 	scripts/check-install.sh
+
+# Real programs (getent, curl, wget, python3) with and without netlibc preloaded, compared.
+programs: lib
+	tests/programs/run.sh
+	tests/programs/trace.sh
+	tests/programs/netlibc_run.sh
+
+# The guide's examples linked statically with libnetlibc.a, run with no NSS module.
+check-static: all
+	scripts/check-static.sh $(BUILD)

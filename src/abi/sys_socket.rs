@@ -7,15 +7,94 @@
 //! `_FORTIFY_SOURCE` builds (Debian's packages among them) call instead of `recv` / `recvfrom`, are here
 //! too, so that such binaries reach netlibc under `LD_PRELOAD`.
 //!
+//! With `NETLIBC_TRACE` set, each call writes one line: the function, its arguments (addresses shown
+//! as `ip:port` once the kernel has accepted them), the result or errno, `[kernel]` as its source, and
+//! the time taken. Unset, the cost is one relaxed load and a branch ([`crate::trace::start`]).
+//!
 //! Differences from glibc, for every function here: none is a pthread cancellation point (glibc's
 //! blocking ones are); see docs/deviations.md.
 
 use core::ffi::{c_int, c_uint, c_void};
+use core::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
 use libc::{mmsghdr, msghdr, size_t, sockaddr, socklen_t, ssize_t, timespec};
 
 use crate::sys::socket as sys;
 use crate::sys::{set_errno, Errno};
+use crate::trace::{self, Timer};
+
+/// When tracing is on (`$timer` is `Some`), writes the line `<format> = <result> [kernel]`.
+macro_rules! trace_call {
+    ($timer:expr, $result:expr, $($format:tt)+) => {
+        if let Some(timer) = $timer {
+            trace_result(timer, format_args!($($format)+), $result);
+        }
+    };
+}
+
+fn trace_result(timer: Timer, call: fmt::Arguments, result: &Result<usize, Errno>) {
+    match result {
+        Ok(value) => trace::emit(timer, format_args!("{call} = {value} [kernel]")),
+        Err(errno) => trace::emit(
+            timer,
+            format_args!("{call} = -1, errno {} [kernel]", errno.0),
+        ),
+    }
+}
+
+/// A socket address as a trace line shows it: `ip:port` for IPv4 and IPv6 (read only after the
+/// kernel accepted it, so known readable), the family otherwise, the pointer when unread.
+enum ShownAddress {
+    V4(SocketAddrV4),
+    V6(SocketAddrV6),
+    Family(libc::sa_family_t),
+    Pointer(*const sockaddr),
+}
+
+impl ShownAddress {
+    /// `readable`: whether the kernel has just read `len` bytes at `addr` without `EFAULT`.
+    fn new(addr: *const sockaddr, len: socklen_t, readable: bool) -> Self {
+        let len = len as usize;
+        if !readable || addr.is_null() || len < core::mem::size_of::<libc::sa_family_t>() {
+            return Self::Pointer(addr);
+        }
+        // SAFETY: the kernel read at least the family's bytes at `addr` (the caller checked success).
+        let family = unsafe { core::ptr::read_unaligned(addr.cast::<libc::sa_family_t>()) };
+        match c_int::from(family) {
+            libc::AF_INET if len >= core::mem::size_of::<libc::sockaddr_in>() => {
+                // SAFETY: as above, and `len` covers a sockaddr_in.
+                let sin = unsafe { core::ptr::read_unaligned(addr.cast::<libc::sockaddr_in>()) };
+                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                Self::V4(SocketAddrV4::new(ip, u16::from_be(sin.sin_port)))
+            }
+            libc::AF_INET6 if len >= core::mem::size_of::<libc::sockaddr_in6>() => {
+                // SAFETY: as above, and `len` covers a sockaddr_in6.
+                let sin6 = unsafe { core::ptr::read_unaligned(addr.cast::<libc::sockaddr_in6>()) };
+                let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+                let port = u16::from_be(sin6.sin6_port);
+                Self::V6(SocketAddrV6::new(
+                    ip,
+                    port,
+                    sin6.sin6_flowinfo,
+                    sin6.sin6_scope_id,
+                ))
+            }
+            _ => Self::Family(family),
+        }
+    }
+}
+
+impl fmt::Display for ShownAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::V4(address) => write!(f, "{address}"),
+            Self::V6(address) => write!(f, "{address}"),
+            Self::Family(family) => write!(f, "{{family {family}}}"),
+            Self::Pointer(pointer) => write!(f, "{pointer:p}"),
+        }
+    }
+}
 
 /// The C convention for calls that return an `int`: the value, or -1 with errno set.
 fn int_result(result: Result<usize, Errno>) -> c_int {
@@ -48,7 +127,14 @@ fn size_result(result: Result<usize, Errno>) -> ssize_t {
 /// - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
 #[no_mangle]
 pub extern "C" fn socket(domain: c_int, socket_type: c_int, protocol: c_int) -> c_int {
-    int_result(sys::socket(domain, socket_type, protocol))
+    let timer = trace::start();
+    let result = sys::socket(domain, socket_type, protocol);
+    trace_call!(
+        timer,
+        &result,
+        "socket({domain}, {socket_type}, {protocol})"
+    );
+    int_result(result)
 }
 
 /// `socketpair(domain, type, protocol, fds)` — creates two connected sockets in `fds[0]` and `fds[1]`.
@@ -70,8 +156,15 @@ pub unsafe extern "C" fn socketpair(
     protocol: c_int,
     fds: *mut c_int,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel writes two ints to `fds`, as the caller promises it may.
-    int_result(unsafe { sys::socketpair(domain, socket_type, protocol, fds) })
+    let result = unsafe { sys::socketpair(domain, socket_type, protocol, fds) };
+    trace_call!(
+        timer,
+        &result,
+        "socketpair({domain}, {socket_type}, {protocol}, {fds:p})"
+    );
+    int_result(result)
 }
 
 /// `bind(fd, addr, len)` — gives a socket its local address.
@@ -86,8 +179,16 @@ pub unsafe extern "C" fn socketpair(
 /// `addr` must point to `len` readable bytes (the kernel answers `EFAULT` for unmapped memory).
 #[no_mangle]
 pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `len` bytes at `addr`, as the caller promises it may.
-    int_result(unsafe { sys::bind(fd, addr, len) })
+    let result = unsafe { sys::bind(fd, addr, len) };
+    trace_call!(
+        timer,
+        &result,
+        "bind({fd}, {}, {len})",
+        ShownAddress::new(addr, len, result.is_ok())
+    );
+    int_result(result)
 }
 
 /// `listen(fd, backlog)` — marks a socket as accepting connections.
@@ -99,7 +200,10 @@ pub unsafe extern "C" fn bind(fd: c_int, addr: *const sockaddr, len: socklen_t) 
 /// - [Linux](https://man7.org/linux/man-pages/man2/listen.2.html)
 #[no_mangle]
 pub extern "C" fn listen(fd: c_int, backlog: c_int) -> c_int {
-    int_result(sys::listen(fd, backlog))
+    let timer = trace::start();
+    let result = sys::listen(fd, backlog);
+    trace_call!(timer, &result, "listen({fd}, {backlog})");
+    int_result(result)
 }
 
 /// `accept(fd, addr, len)` — takes the next connection from a listening socket.
@@ -114,8 +218,11 @@ pub extern "C" fn listen(fd: c_int, backlog: c_int) -> c_int {
 /// `addr` and `len` must be null, or `*len` must be the size of the writable buffer at `addr`.
 #[no_mangle]
 pub unsafe extern "C" fn accept(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel writes at most `*len` bytes to `addr`, as the caller promises it may.
-    int_result(unsafe { sys::accept(fd, addr, len) })
+    let result = unsafe { sys::accept(fd, addr, len) };
+    trace_call!(timer, &result, "accept({fd}, {addr:p}, {len:p})");
+    int_result(result)
 }
 
 /// `accept4(fd, addr, len, flags)` — `accept` that sets `SOCK_NONBLOCK` / `SOCK_CLOEXEC` at once.
@@ -134,8 +241,15 @@ pub unsafe extern "C" fn accept4(
     len: *mut socklen_t,
     flags: c_int,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: as in `accept`.
-    int_result(unsafe { sys::accept4(fd, addr, len, flags) })
+    let result = unsafe { sys::accept4(fd, addr, len, flags) };
+    trace_call!(
+        timer,
+        &result,
+        "accept4({fd}, {addr:p}, {len:p}, {flags:#x})"
+    );
+    int_result(result)
 }
 
 /// `connect(fd, addr, len)` — connects a socket to a peer, or sets a datagram socket's default peer.
@@ -150,8 +264,16 @@ pub unsafe extern "C" fn accept4(
 /// As for [`bind`].
 #[no_mangle]
 pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_t) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `len` bytes at `addr`, as the caller promises it may.
-    int_result(unsafe { sys::connect(fd, addr, len) })
+    let result = unsafe { sys::connect(fd, addr, len) };
+    trace_call!(
+        timer,
+        &result,
+        "connect({fd}, {}, {len})",
+        ShownAddress::new(addr, len, result.is_ok())
+    );
+    int_result(result)
 }
 
 /// `send(fd, buf, len, flags)` — sends bytes on a connected socket (`sendto` with no address).
@@ -166,8 +288,11 @@ pub unsafe extern "C" fn connect(fd: c_int, addr: *const sockaddr, len: socklen_
 /// `buf` must point to `len` readable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn send(fd: c_int, buf: *const c_void, len: size_t, flags: c_int) -> ssize_t {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `len` bytes at `buf`; there is no address.
-    size_result(unsafe { sys::sendto(fd, buf, len, flags, core::ptr::null(), 0) })
+    let result = unsafe { sys::sendto(fd, buf, len, flags, core::ptr::null(), 0) };
+    trace_call!(timer, &result, "send({fd}, {buf:p}, {len}, {flags:#x})");
+    size_result(result)
 }
 
 /// `sendto(fd, buf, len, flags, addr, addr_len)` — sends bytes, to `addr` if the socket is unconnected.
@@ -189,8 +314,16 @@ pub unsafe extern "C" fn sendto(
     addr: *const sockaddr,
     addr_len: socklen_t,
 ) -> ssize_t {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `buf` and `addr`, within the lengths the caller vouches for.
-    size_result(unsafe { sys::sendto(fd, buf, len, flags, addr, addr_len) })
+    let result = unsafe { sys::sendto(fd, buf, len, flags, addr, addr_len) };
+    trace_call!(
+        timer,
+        &result,
+        "sendto({fd}, {buf:p}, {len}, {flags:#x}, {}, {addr_len})",
+        ShownAddress::new(addr, addr_len, result.is_ok())
+    );
+    size_result(result)
 }
 
 /// `sendmsg(fd, msg, flags)` — sends a message gathered from `msg`'s buffers, with ancillary data.
@@ -205,8 +338,11 @@ pub unsafe extern "C" fn sendto(
 /// `msg` must point to a `msghdr` whose buffers are readable for their lengths.
 #[no_mangle]
 pub unsafe extern "C" fn sendmsg(fd: c_int, msg: *const msghdr, flags: c_int) -> ssize_t {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `msg` and its buffers, which the caller vouches for.
-    size_result(unsafe { sys::sendmsg(fd, msg, flags) })
+    let result = unsafe { sys::sendmsg(fd, msg, flags) };
+    trace_call!(timer, &result, "sendmsg({fd}, {msg:p}, {flags:#x})");
+    size_result(result)
 }
 
 /// `sendmmsg(fd, messages, count, flags)` — sends up to `count` messages; returns how many were sent.
@@ -225,8 +361,15 @@ pub unsafe extern "C" fn sendmmsg(
     count: c_uint,
     flags: c_int,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel reads the messages and writes each `msg_len`, as the caller vouches it may.
-    int_result(unsafe { sys::sendmmsg(fd, messages, count, flags) })
+    let result = unsafe { sys::sendmmsg(fd, messages, count, flags) };
+    trace_call!(
+        timer,
+        &result,
+        "sendmmsg({fd}, {messages:p}, {count}, {flags:#x})"
+    );
+    int_result(result)
 }
 
 /// `recv(fd, buf, len, flags)` — receives bytes from a socket (`recvfrom` with no address).
@@ -242,8 +385,11 @@ pub unsafe extern "C" fn sendmmsg(
 #[no_mangle]
 pub unsafe extern "C" fn recv(fd: c_int, buf: *mut c_void, len: size_t, flags: c_int) -> ssize_t {
     let no_addr = core::ptr::null_mut();
+    let timer = trace::start();
     // SAFETY: the kernel writes at most `len` bytes to `buf`; there is no address.
-    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, no_addr, core::ptr::null_mut()) })
+    let result = unsafe { sys::recvfrom(fd, buf, len, flags, no_addr, core::ptr::null_mut()) };
+    trace_call!(timer, &result, "recv({fd}, {buf:p}, {len}, {flags:#x})");
+    size_result(result)
 }
 
 /// `recvfrom(fd, buf, len, flags, addr, addr_len)` — receives bytes and the sender's address.
@@ -265,8 +411,15 @@ pub unsafe extern "C" fn recvfrom(
     addr: *mut sockaddr,
     addr_len: *mut socklen_t,
 ) -> ssize_t {
+    let timer = trace::start();
     // SAFETY: the kernel writes within the buffers and lengths the caller vouches for.
-    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) })
+    let result = unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) };
+    trace_call!(
+        timer,
+        &result,
+        "recvfrom({fd}, {buf:p}, {len}, {flags:#x}, {addr:p}, {addr_len:p})"
+    );
+    size_result(result)
 }
 
 extern "C" {
@@ -298,8 +451,11 @@ pub unsafe extern "C" fn __recv_chk(
         unsafe { __chk_fail() }
     }
     let no_addr = core::ptr::null_mut();
+    let timer = trace::start();
     // SAFETY: as in `recv`; `len` fits the buffer.
-    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, no_addr, core::ptr::null_mut()) })
+    let result = unsafe { sys::recvfrom(fd, buf, len, flags, no_addr, core::ptr::null_mut()) };
+    trace_call!(timer, &result, "recv({fd}, {buf:p}, {len}, {flags:#x})");
+    size_result(result)
 }
 
 /// `__recvfrom_chk(fd, buf, len, buf_size, flags, addr, addr_len)` — `recvfrom` as
@@ -326,8 +482,15 @@ pub unsafe extern "C" fn __recvfrom_chk(
         // SAFETY: glibc's __chk_fail takes no arguments and does not return.
         unsafe { __chk_fail() }
     }
+    let timer = trace::start();
     // SAFETY: as in `recvfrom`; `len` fits the buffer.
-    size_result(unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) })
+    let result = unsafe { sys::recvfrom(fd, buf, len, flags, addr, addr_len) };
+    trace_call!(
+        timer,
+        &result,
+        "recvfrom({fd}, {buf:p}, {len}, {flags:#x}, {addr:p}, {addr_len:p})"
+    );
+    size_result(result)
 }
 
 /// `recvmsg(fd, msg, flags)` — receives a message scattered into `msg`'s buffers, with ancillary data.
@@ -342,8 +505,11 @@ pub unsafe extern "C" fn __recvfrom_chk(
 /// `msg` must point to a writable `msghdr` whose buffers are writable for their lengths.
 #[no_mangle]
 pub unsafe extern "C" fn recvmsg(fd: c_int, msg: *mut msghdr, flags: c_int) -> ssize_t {
+    let timer = trace::start();
     // SAFETY: the kernel writes within `msg` and its buffers, which the caller vouches for.
-    size_result(unsafe { sys::recvmsg(fd, msg, flags) })
+    let result = unsafe { sys::recvmsg(fd, msg, flags) };
+    trace_call!(timer, &result, "recvmsg({fd}, {msg:p}, {flags:#x})");
+    size_result(result)
 }
 
 /// `recvmmsg(fd, messages, count, flags, timeout)` — receives up to `count` messages.
@@ -364,8 +530,15 @@ pub unsafe extern "C" fn recvmmsg(
     flags: c_int,
     timeout: *mut timespec,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel writes within the messages and `timeout`, which the caller vouches for.
-    int_result(unsafe { sys::recvmmsg(fd, messages, count, flags, timeout) })
+    let result = unsafe { sys::recvmmsg(fd, messages, count, flags, timeout) };
+    trace_call!(
+        timer,
+        &result,
+        "recvmmsg({fd}, {messages:p}, {count}, {flags:#x}, {timeout:p})"
+    );
+    int_result(result)
 }
 
 /// `shutdown(fd, how)` — shuts down part or all of a full-duplex connection.
@@ -377,7 +550,10 @@ pub unsafe extern "C" fn recvmmsg(
 /// - [Linux](https://man7.org/linux/man-pages/man2/shutdown.2.html)
 #[no_mangle]
 pub extern "C" fn shutdown(fd: c_int, how: c_int) -> c_int {
-    int_result(sys::shutdown(fd, how))
+    let timer = trace::start();
+    let result = sys::shutdown(fd, how);
+    trace_call!(timer, &result, "shutdown({fd}, {how})");
+    int_result(result)
 }
 
 /// `getsockname(fd, addr, len)` — reads a socket's local address.
@@ -392,8 +568,11 @@ pub extern "C" fn shutdown(fd: c_int, how: c_int) -> c_int {
 /// `*len` must be the size of the writable buffer at `addr`.
 #[no_mangle]
 pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel writes at most `*len` bytes to `addr`, as the caller promises it may.
-    int_result(unsafe { sys::getsockname(fd, addr, len) })
+    let result = unsafe { sys::getsockname(fd, addr, len) };
+    trace_call!(timer, &result, "getsockname({fd}, {addr:p}, {len:p})");
+    int_result(result)
 }
 
 /// `getpeername(fd, addr, len)` — reads the address of a connected socket's peer.
@@ -408,8 +587,11 @@ pub unsafe extern "C" fn getsockname(fd: c_int, addr: *mut sockaddr, len: *mut s
 /// As for [`getsockname`].
 #[no_mangle]
 pub unsafe extern "C" fn getpeername(fd: c_int, addr: *mut sockaddr, len: *mut socklen_t) -> c_int {
+    let timer = trace::start();
     // SAFETY: as in `getsockname`.
-    int_result(unsafe { sys::getpeername(fd, addr, len) })
+    let result = unsafe { sys::getpeername(fd, addr, len) };
+    trace_call!(timer, &result, "getpeername({fd}, {addr:p}, {len:p})");
+    int_result(result)
 }
 
 /// `setsockopt(fd, level, name, value, len)` — sets a socket option.
@@ -430,8 +612,15 @@ pub unsafe extern "C" fn setsockopt(
     value: *const c_void,
     len: socklen_t,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel only reads `len` bytes at `value`, as the caller promises it may.
-    int_result(unsafe { sys::setsockopt(fd, level, name, value, len) })
+    let result = unsafe { sys::setsockopt(fd, level, name, value, len) };
+    trace_call!(
+        timer,
+        &result,
+        "setsockopt({fd}, {level}, {name}, {value:p}, {len})"
+    );
+    int_result(result)
 }
 
 /// `getsockopt(fd, level, name, value, len)` — reads a socket option.
@@ -452,8 +641,15 @@ pub unsafe extern "C" fn getsockopt(
     value: *mut c_void,
     len: *mut socklen_t,
 ) -> c_int {
+    let timer = trace::start();
     // SAFETY: the kernel writes at most `*len` bytes to `value`, as the caller promises it may.
-    int_result(unsafe { sys::getsockopt(fd, level, name, value, len) })
+    let result = unsafe { sys::getsockopt(fd, level, name, value, len) };
+    trace_call!(
+        timer,
+        &result,
+        "getsockopt({fd}, {level}, {name}, {value:p}, {len:p})"
+    );
+    int_result(result)
 }
 
 /// `sockatmark(fd)` — whether a socket's read position is at the out-of-band mark: 1, 0, or -1.
@@ -465,7 +661,20 @@ pub unsafe extern "C" fn getsockopt(
 /// - [Linux](https://man7.org/linux/man-pages/man3/sockatmark.3.html)
 #[no_mangle]
 pub extern "C" fn sockatmark(fd: c_int) -> c_int {
-    match sys::sockatmark(fd) {
+    let timer = trace::start();
+    let result = sys::sockatmark(fd);
+    if let Some(timer) = timer {
+        match result {
+            Ok(at_mark) => {
+                trace::emit(timer, format_args!("sockatmark({fd}) = {at_mark} [kernel]"))
+            }
+            Err(errno) => trace::emit(
+                timer,
+                format_args!("sockatmark({fd}) = -1, errno {} [kernel]", errno.0),
+            ),
+        }
+    }
+    match result {
         Ok(at_mark) => at_mark,
         Err(errno) => {
             set_errno(errno);
