@@ -93,7 +93,7 @@ fn services_text(generation: usize) -> String {
 }
 
 fn resolv_text(generation: usize) -> String {
-    let server = if generation % 2 == 0 {
+    let server = if generation.is_multiple_of(2) {
         "127.0.0.1"
     } else {
         "127.0.0.2"
@@ -252,7 +252,7 @@ fn check_inet_ntoa(seed: &mut u64) -> Result<(), String> {
 fn check_dns(seed: &mut u64) -> Result<(), String> {
     *seed = seed.wrapping_add(1);
     // host.test has a TTL of 300 (served from the cache), zero.test of 0 (asked every time).
-    let (name, expected): (&[u8], [u8; 4]) = if *seed % 2 == 0 {
+    let (name, expected): (&[u8], [u8; 4]) = if seed.is_multiple_of(2) {
         (b"host.test", [192, 0, 2, 1])
     } else {
         (b"zero.test", [192, 0, 2, 2])
