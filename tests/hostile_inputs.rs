@@ -875,7 +875,7 @@ fn hostile_inputs_match_glibc_or_fail_safely() {
 }
 
 #[test]
-X
+#[ignore = "bug (src/abi/netdb/hosts.rs, with DNS wiring): gethostbyaddr with len shorter than the family's address or an unknown family must set errno EAFNOSUPPORT and h_errno NETDB_INTERNAL (glibc's nss_dns does); netlibc leaves errno and says HOST_NOT_FOUND"]
 fn hostile_inputs_known_bugs() {
     compare(bug_cases());
 }
