@@ -17,7 +17,7 @@ export NETLIBC_RESOLV_CONF ?= $(ROOT)/tests/fixtures/resolv.loopback.conf
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
 .PHONY: all lib deps demo test check-fmt clippy cargo-test check-exports check-header check-install c-tests bench \
-        fuzz install clean programs check-static
+        fuzz fuzz-check c-tests-valgrind install clean programs check-static
 
 all: lib $(GLIBC_BINS) $(LINKED_BINS)
 
@@ -44,7 +44,8 @@ $(BUILD)/glibc/socket_calls $(BUILD)/linked/socket_calls: CFLAGS += -D_GNU_SOURC
 demo: all
 	@scripts/demo.sh
 
-test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests programs check-static
+test: deps all check-fmt clippy check-exports check-header check-install cargo-test c-tests c-tests-valgrind \
+      programs check-static fuzz-check
 	@echo "make test: all checks passed"
 
 check-fmt:
@@ -70,6 +71,19 @@ cargo-test:
 
 c-tests: all
 	c_tests/run.sh $(BUILD)
+
+# Every C case again, the -lnetlibc binaries under valgrind (memory errors, bytes lost).
+c-tests-valgrind: all
+	c_tests/run.sh --valgrind $(BUILD)
+
+# libFuzzer + ASan on the stable toolchain (fuzz/run.sh). `make fuzz` runs each target for
+# FUZZ_SECONDS; `make test` replays each target's corpus and regressions (seconds).
+FUZZ_SECONDS ?= 600
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-check:
+	fuzz/run.sh --check
 
 bench: lib
 	@mkdir -p $(BUILD) docs/bench

@@ -6,8 +6,14 @@
 #
 # Cases come from c_tests/cases.txt: one per line, `label: shell command`, where $BIN is the directory
 # of the test binaries for the mode being run and $SRC the c_tests directory. Lines starting with # are
-# comments. Usage: c_tests/run.sh [build-dir] [filter]
+# comments. Usage: c_tests/run.sh [--valgrind] [build-dir] [filter]
+#
+# --valgrind: compares the glibc run with the -lnetlibc run under `valgrind --leak-check=full`
+# instead (every $BIN/x of the case becomes a wrapper that runs build/linked/x under valgrind): a
+# memory error or any byte definitely or indirectly lost exits 99 and so fails the case.
 set -u
+valgrind=0
+if [ "${1:-}" = --valgrind ]; then valgrind=1; shift; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 filter=${2:-}
@@ -25,6 +31,7 @@ run() {
   case $mode in
     glibc) BIN=$build/glibc bash -c "$command" >"$work/$mode.out" 2>"$work/$mode.err" ;;
     linked) BIN=$build/linked bash -c "$command" >"$work/$mode.out" 2>"$work/$mode.err" ;;
+    valgrind) BIN=$work/vg bash -c "$command" >"$work/$mode.out" 2>"$work/$mode.err" ;;
     preload)
       rm -rf "$work/ld" && mkdir -p "$work/ld"
       BIN=$build/glibc LD_PRELOAD=$lib LD_DEBUG=bindings LD_DEBUG_OUTPUT=$work/ld/trace \
@@ -45,6 +52,18 @@ bindings_ok() {
   return 0
 }
 
+# The valgrind wrappers, one per linked binary.
+modes="linked preload"
+if [ $valgrind = 1 ]; then
+  modes=valgrind
+  mkdir -p "$work/vg"
+  for binary in "$build"/linked/*; do
+    printf '#!/bin/sh\nexec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --error-exitcode=99 --suppressions='$root'/c_tests/valgrind.supp %s "$@"\n' \
+      "$binary" >"$work/vg/${binary##*/}"
+    chmod +x "$work/vg/${binary##*/}"
+  done
+fi
+
 while IFS= read -r line; do
   case $line in ''|'#'*) continue ;; esac
   label=${line%%:*}
@@ -52,16 +71,16 @@ while IFS= read -r line; do
   [ -n "$filter" ] && [[ $label != *$filter* ]] && continue
   run glibc "$command"
   ok=1
-  for mode in linked preload; do
+  for mode in $modes; do
     run $mode "$command"
     if ! cmp -s "$work/glibc.out" "$work/$mode.out" || ! cmp -s "$work/glibc.status" "$work/$mode.status"; then
       echo "FAIL $label [$mode]: differs from glibc (status $(cat "$work/glibc.status") vs $(cat "$work/$mode.status"))"
       diff "$work/glibc.out" "$work/$mode.out" | head -20 | sed 's/^/  /'
-      sed 's/^/  stderr: /' "$work/$mode.err" | head -5
+      sed 's/^/  stderr: /' "$work/$mode.err" | head -$((5 + valgrind * 40))
       ok=0
     fi
   done
-  if [ $ok = 1 ] && ! bindings_ok; then echo "FAIL $label [preload]: bindings"; ok=0; fi
+  if [ $ok = 1 ] && [ $valgrind = 0 ] && ! bindings_ok; then echo "FAIL $label [preload]: bindings"; ok=0; fi
   if [ $ok = 1 ]; then passed=$((passed + 1)); echo "ok   $label"; else failed=$((failed + 1)); fi
 done <"$root/c_tests/cases.txt"
 
