@@ -183,7 +183,7 @@ impl NameSources for SystemSources {
     }
 
     fn configured_families(&self) -> (bool, bool) {
-        let families = crate::interfaces::families::configured_families();
+        let families = crate::interfaces::configured_families();
         (families.ipv4, families.ipv6)
     }
 

@@ -151,8 +151,8 @@ fn write_hostent(
         .iter()
         .map(|alias| put_string(buffer, alias))
         .collect();
-    buffer.put_pointers(address_list, &address_pointers);
-    buffer.put_pointers(alias_list, &alias_pointers);
+    buffer.put_pointers(address_list, address_pointers);
+    buffer.put_pointers(alias_list, alias_pointers);
     out.h_name = buffer.ptr(name_pointer - buffer.address(0));
     out.h_aliases = buffer.ptr(alias_list).cast();
     out.h_addrtype = family;
