@@ -60,9 +60,7 @@ done <"$root/c_tests/cases.txt"
 
 # DNS: the static getaddrinfo example asks the tests' DNS server (dnsmasq on 127.0.0.77 inside a private
 # mount + network namespace, so nothing else is reachable), with no NSS module, and must print what
-# the dynamic glibc binary prints there (glibc reading the bind-mounted resolv.conf). Until DNS is
-# wired into getaddrinfo on this branch (src/lookup/system.rs has no crate::dns) a failure here is
-# reported as PENDING, not counted.
+# the dynamic glibc binary prints there (glibc reading the bind-mounted resolv.conf).
 dns_case() {
   unshare -mn bash -c '
     set -u
@@ -84,8 +82,6 @@ dns_case "$build/glibc/getaddrinfo" >"$work/dynamic.out" 2>/dev/null
 without_nss "$(declare -f dns_case); work=$work; dns_case $out/getaddrinfo" >"$work/static.out" 2>"$work/static.err"
 if [ -s "$work/dynamic.out" ] && cmp -s "$work/dynamic.out" "$work/static.out"; then
   passed=$((passed + 1)); echo "ok   static getaddrinfo through the tests' DNS server"
-elif ! grep -q 'crate::dns' "$root/src/lookup/system.rs"; then
-  echo "PENDING static getaddrinfo through the tests' DNS server (DNS not yet wired into getaddrinfo here)"
 else
   failed=$((failed + 1)); echo "FAIL static getaddrinfo through the tests' DNS server"
   diff "$work/dynamic.out" "$work/static.out" | head -10 | sed 's/^/  /'

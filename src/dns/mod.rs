@@ -14,6 +14,7 @@ pub mod transport;
 pub mod wire;
 
 pub use conf::ResolvConf;
+pub use resolver::asks_for;
 use std::net::IpAddr;
 
 /// Which address families a forward lookup wants.
@@ -253,7 +254,46 @@ pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
     )
 }
 
+/// The address a reverse lookup of `address` asks for, as glibc's `nss_dns` does: an IPv4-mapped
+/// (`::ffff:a.b.c.d`) or IPv4-compatible (`::a.b.c.d`, but not `::1`) IPv6 address is asked under
+/// `in-addr.arpa` as the IPv4 address it carries.
+pub fn ptr_address(address: IpAddr) -> IpAddr {
+    let IpAddr::V6(v6) = address else {
+        return address;
+    };
+    let octets = v6.octets();
+    let mapped = octets[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
+    let compatible = octets[..12] == [0; 12] && octets[12..] != [0, 0, 0, 1];
+    if mapped || compatible {
+        IpAddr::V4(std::net::Ipv4Addr::new(
+            octets[12], octets[13], octets[14], octets[15],
+        ))
+    } else {
+        address
+    }
+}
+
 /// [`lookup_ptr`] with an explicit configuration and no cache.
 pub fn lookup_ptr_with(conf: &ResolvConf, address: IpAddr) -> Result<PtrAnswer, LookupError> {
     resolver::lookup_ptr(conf, address).map_err(|(error, _)| error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reverse_lookups_of_ipv4_in_ipv6_ask_the_ipv4_address() {
+        let asked = |text: &str| ptr_address(text.parse().unwrap()).to_string();
+        assert_eq!(asked("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(asked("::192.0.2.1"), "192.0.2.1");
+        assert_eq!(
+            asked("::1"),
+            "::1",
+            "the IPv6 loopback is not IPv4-compatible"
+        );
+        assert_eq!(asked("2001:db8::1"), "2001:db8::1");
+        assert_eq!(asked("::ffff:0:192.0.2.1"), "::ffff:0:c000:201");
+        assert_eq!(asked("192.0.2.7"), "192.0.2.7");
+    }
 }

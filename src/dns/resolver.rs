@@ -341,15 +341,26 @@ pub fn apply_sortlist(conf: &ResolvConf, addresses: &mut [[u8; 4]]) {
     addresses.sort_by_key(rank);
 }
 
+/// Whether a forward lookup of `name` gets as far as glibc's resolver: the empty name (which fails
+/// there, with NO_RECOVERY) and host names. glibc's `nss_dns` asks nothing for a name that is not a
+/// host name (`res_hnok`) and answers HOST_NOT_FOUND itself.
+pub fn asks_for(name: &[u8]) -> bool {
+    name.is_empty()
+        || (wire::is_printable(name) && Name::from_text(name).is_some_and(|n| n.is_host_name()))
+}
+
 /// Forward lookup without the cache.
 pub fn lookup_host(
     conf: &ResolvConf,
     name: &[u8],
     families: Families,
 ) -> Result<HostAnswer, (LookupError, Option<u32>)> {
-    // glibc's nss_dns asks nothing for a name that is not a host name (res_hnok): HOST_NOT_FOUND.
-    let host_name = Name::from_text(name).filter(Name::is_host_name);
-    if !wire::is_printable(name) || host_name.is_none() {
+    // glibc sends nothing for an empty name and fails with NO_RECOVERY (measured: getaddrinfo gives
+    // EAI_NONAME, gethostbyname h_errno 3), where "." is asked as the root.
+    if name.is_empty() {
+        return Err((LookupError::NoRecovery, None));
+    }
+    if !asks_for(name) {
         return Err((LookupError::NotFound, None));
     }
     // glibc's nss_dns replaces an alias before searching (and res_search looks again).
@@ -448,6 +459,19 @@ mod tests {
         );
         assert_eq!(host_alias_in(b"a\nnoblank", b"zzz"), None);
         assert_eq!(host_alias_in(b"alone \nzzz y.test\n", b"alone"), None);
+    }
+
+    #[test]
+    fn an_empty_name_is_no_recovery_without_a_query() {
+        // No server listens on 127.0.0.9: a query would be refused and make this TRY_AGAIN.
+        let conf = super::super::conf::ResolvConf::parse(
+            Some(b"nameserver 127.0.0.9\noptions timeout:1 attempts:1\n"),
+            &Default::default(),
+        );
+        assert_eq!(
+            lookup_host(&conf, b"", Families::Both).err(),
+            Some((LookupError::NoRecovery, None))
+        );
     }
 
     #[test]

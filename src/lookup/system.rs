@@ -138,7 +138,7 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
 }
 
 fn dns_reverse(address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
-    let answer = crate::dns::lookup_ptr(address).map_err(dns_failure)?;
+    let answer = crate::dns::lookup_ptr(crate::dns::ptr_address(address)).map_err(dns_failure)?;
     answer
         .names
         .into_iter()

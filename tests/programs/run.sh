@@ -52,14 +52,9 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 
-# Cases listed in pending.txt (`label: reason`) wait for work arriving on main (DNS wired into
-# getaddrinfo): their failures are printed and counted as pending, never hidden; one that passes is
-# reported so that it can leave the list.
-pending_reason() { sed -n "s/^$(printf '%s' "$1" | sed 's/[.[*^$/]/\\&/g'): //p" "$root/tests/programs/pending.txt"; }
 exports=$(grep -v '^#' "$root/abi.symbols" | sed '/^$/d' | sort -u)
 passed=0
 failed=0
-pending=0
 
 run() {
   local mode=$1 command=$2
@@ -95,28 +90,19 @@ while IFS= read -r line; do
   run glibc "$command"
   run preload "$command"
   ok=1
-  reason=$(pending_reason "$label")
-  verdict=FAIL; [ -n "$reason" ] && verdict=PENDING
   if ! cmp -s "$work/glibc.out" "$work/preload.out" || ! cmp -s "$work/glibc.status" "$work/preload.status"; then
-    echo "$verdict $label: differs from glibc (status $(cat "$work/glibc.status") vs $(cat "$work/preload.status"))"
+    echo "FAIL $label: differs from glibc (status $(cat "$work/glibc.status") vs $(cat "$work/preload.status"))"
     diff "$work/glibc.out" "$work/preload.out" | head -20 | sed 's/^/  /'
     sed 's/^/  stderr: /' "$work/preload.err" | grep -v '^  stderr: *[0-9]*:' | head -5
     ok=0
   elif [ ! -s "$work/glibc.out" ]; then
-    echo "$verdict $label: printed nothing (a comparison of nothing proves nothing)"
+    echo "FAIL $label: printed nothing (a comparison of nothing proves nothing)"
     sed "s/^/  stderr: /" "$work/glibc.err" | head -5; echo "  status $(cat "$work/glibc.status")"
     ok=0
   fi
-  if [ $ok = 1 ] && ! bindings_ok; then echo "$verdict $label: bindings"; ok=0; fi
-  if [ $ok = 1 ]; then
-    passed=$((passed + 1)); echo "ok   $label${reason:+ (listed as pending in pending.txt: remove it)}"
-  elif [ -n "$reason" ]; then
-    pending=$((pending + 1)); echo "  (pending: $reason)"
-  else
-    failed=$((failed + 1))
-  fi
+  if [ $ok = 1 ] && ! bindings_ok; then echo "FAIL $label: bindings"; ok=0; fi
+  if [ $ok = 1 ]; then passed=$((passed + 1)); echo "ok   $label"; else failed=$((failed + 1)); fi
 done <"$root/tests/programs/cases.txt"
 
-[ $pending = 0 ] || echo "programs: $pending cases PENDING (failing, listed in tests/programs/pending.txt)"
 echo "programs: $passed passed, $failed failed"
 [ $failed = 0 ]

@@ -330,7 +330,7 @@ fn finish_step(outcome: SourceOutcome, step: &Step, h_errnop: *mut c_int) -> Opt
         SourceOutcome::Found => Status::Success,
         SourceOutcome::NotFound(_) => Status::NotFound,
         SourceOutcome::TryAgain(_) => Status::TryAgain,
-        SourceOutcome::Unavailable => Status::Unavail,
+        SourceOutcome::Unavailable | SourceOutcome::Failed(_) => Status::Unavail,
         SourceOutcome::BufferTooSmall => {
             // glibc hands ERANGE back at once so that the caller can grow its buffer.
             set_if(h_errnop, NETDB_INTERNAL);
@@ -338,10 +338,16 @@ fn finish_step(outcome: SourceOutcome, step: &Step, h_errnop: *mut c_int) -> Opt
         }
     };
     if outcome == SourceOutcome::Found {
+        if step.source == Source::Dns {
+            // nss_dns reports NETDB_SUCCESS; the files source leaves what it wrote.
+            set_if(h_errnop, NETDB_SUCCESS);
+        }
         return Some(fail(0));
     }
-    if let SourceOutcome::NotFound(h) | SourceOutcome::TryAgain(h) = outcome {
-        set_if(h_errnop, h);
+    match outcome {
+        SourceOutcome::NotFound(h) | SourceOutcome::TryAgain(h) => set_if(h_errnop, h),
+        SourceOutcome::Failed(_) => set_if(h_errnop, NETDB_INTERNAL),
+        _ => {}
     }
     step.returns_on(status).then(|| chain_failed(outcome))
 }
@@ -351,6 +357,7 @@ fn chain_failed(last: SourceOutcome) -> c_int {
     match last {
         SourceOutcome::TryAgain(_) => fail(libc::EAGAIN),
         SourceOutcome::Unavailable => fail(libc::ENOENT),
+        SourceOutcome::Failed(errno) => fail(errno),
         _ => fail(0),
     }
 }

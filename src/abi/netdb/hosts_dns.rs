@@ -12,6 +12,7 @@ use super::buffer::CBuffer;
 use super::hostent;
 use crate::db::record::{align_up, POINTER};
 use crate::dns::{self, Families, LookupError};
+use crate::sys::set_h_errno;
 
 /// What a source of the hosts chain ended with, as nsswitch sees it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,14 +22,38 @@ pub enum SourceOutcome {
     NotFound(c_int),
     /// Temporary failure (`TRY_AGAIN`): the call returns `EAGAIN` if nothing else answers.
     TryAgain(c_int),
-    /// The source could not be used (a missing hosts file, an address DNS cannot ask for).
+    /// The source could not be used (a missing hosts file).
     Unavailable,
+    /// The source could not be used, for the reason in this errno (an address DNS cannot ask for:
+    /// `EAFNOSUPPORT`); h_errno is `NETDB_INTERNAL` and the call returns the errno.
+    Failed(c_int),
     /// The caller's buffer is too small: `ERANGE`, h_errno `NETDB_INTERNAL`.
     BufferTooSmall,
 }
 
 /// Looks `name` up in DNS for `family` (`AF_INET6` asks AAAA, anything else A) into `out`.
+///
+/// Like glibc's resolver, this also writes the thread's h_errno when it asks: `HOST_NOT_FOUND` as it
+/// starts and the failure's h_errno at the end (a success leaves `HOST_NOT_FOUND`). Programs read it
+/// after `gethostbyname_r` fails (Python's `socket.gethostbyname_ex` does).
 pub fn by_name(
+    name: &[u8],
+    family: c_int,
+    out: &mut hostent,
+    buffer: &mut CBuffer,
+) -> SourceOutcome {
+    let asks = dns::asks_for(name);
+    if asks {
+        set_h_errno(LookupError::NotFound.h_errno());
+    }
+    let outcome = by_name_quiet(name, family, out, buffer);
+    if let (true, SourceOutcome::NotFound(h) | SourceOutcome::TryAgain(h)) = (asks, outcome) {
+        set_h_errno(h);
+    }
+    outcome
+}
+
+fn by_name_quiet(
     name: &[u8],
     family: c_int,
     out: &mut hostent,
@@ -68,7 +93,10 @@ pub fn by_name(
 
 /// Looks the name of `address` (`len` bytes of family `family`) up with a PTR query into `out`.
 ///
-/// As `nss_dns` does, an IPv4-mapped or IPv4-compatible IPv6 address is asked (and answered) as IPv4.
+/// As `nss_dns` does, an IPv4-mapped or IPv4-compatible IPv6 address is asked (and answered) as IPv4,
+/// an unknown family or a short address fails with `EAFNOSUPPORT`, and every failure to get an
+/// answer, a timeout included, is "not found" with its h_errno, also written to the thread's h_errno
+/// (glibc's `res_nquery` does).
 pub fn by_address(
     address: &[u8],
     family: c_int,
@@ -76,36 +104,35 @@ pub fn by_address(
     buffer: &mut CBuffer,
 ) -> SourceOutcome {
     let Some((ip, family, bytes)) = query_address(address, family) else {
-        return SourceOutcome::Unavailable;
+        return SourceOutcome::Failed(libc::EAFNOSUPPORT);
+    };
+    let failed = |error: LookupError| {
+        set_h_errno(error.h_errno());
+        SourceOutcome::NotFound(error.h_errno())
     };
     match dns::lookup_ptr(ip) {
         Ok(answer) => match answer.names.first() {
             Some(name) => write_hostent(name, &[], family, &[bytes.as_slice()], out, buffer),
-            None => SourceOutcome::NotFound(LookupError::NotFound.h_errno()),
+            None => failed(LookupError::NotFound),
         },
-        Err(error) => failure(error),
+        Err(error) => failed(error),
     }
 }
 
-/// The address `nss_dns` asks for: its IP, family and bytes, or `None` for a bad family or length.
+/// The address `nss_dns` asks for ([`dns::ptr_address`]): its IP, family and bytes, or `None` for a
+/// bad family or length.
 fn query_address(address: &[u8], family: c_int) -> Option<(IpAddr, c_int, Vec<u8>)> {
-    match family {
-        libc::AF_INET => {
-            let v4: [u8; 4] = address.get(..4)?.try_into().ok()?;
-            Some((IpAddr::V4(Ipv4Addr::from(v4)), libc::AF_INET, v4.to_vec()))
-        }
-        libc::AF_INET6 => {
-            let v6: [u8; 16] = address.get(..16)?.try_into().ok()?;
-            let mapped = v6[..12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
-            let compatible = v6[..12] == [0; 12] && v6[12..] != [0, 0, 0, 1];
-            if mapped || compatible {
-                let v4: [u8; 4] = v6[12..].try_into().ok()?;
-                return Some((IpAddr::V4(Ipv4Addr::from(v4)), libc::AF_INET, v4.to_vec()));
-            }
-            Some((IpAddr::V6(Ipv6Addr::from(v6)), libc::AF_INET6, v6.to_vec()))
-        }
-        _ => None,
-    }
+    let ip = match family {
+        libc::AF_INET => IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(address.get(..4)?).ok()?)),
+        libc::AF_INET6 => IpAddr::V6(Ipv6Addr::from(
+            <[u8; 16]>::try_from(address.get(..16)?).ok()?,
+        )),
+        _ => return None,
+    };
+    Some(match dns::ptr_address(ip) {
+        IpAddr::V4(v4) => (IpAddr::V4(v4), libc::AF_INET, v4.octets().to_vec()),
+        IpAddr::V6(v6) => (IpAddr::V6(v6), libc::AF_INET6, v6.octets().to_vec()),
+    })
 }
 
 fn failure(error: LookupError) -> SourceOutcome {
