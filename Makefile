@@ -95,11 +95,6 @@ bench: lib
 	env -u NETLIBC_TRACE $(BUILD)/trace_cost $(LIBDIR)/libnetlibc.so target/notrace/release/libnetlibc.so \
 	  docs/bench/trace.csv
 
-# Fuzz targets (fuzz/, cargo-fuzz layout) for FUZZ_SECONDS each, with libFuzzer on the nightly toolchain.
-FUZZ_SECONDS ?= 60
-fuzz:
-	fuzz/run.sh $(FUZZ_SECONDS)
-
 install: lib
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(LIBDIR)/libnetlibc.so $(DESTDIR)$(PREFIX)/lib/libnetlibc.so.$(VERSION)
