@@ -5,54 +5,21 @@
 
 #[path = "common/dns_server.rs"]
 mod dns_server;
+#[path = "common/namespace.rs"]
+mod namespace;
 
 use dns_server::{Action, DnsServer, ReplyBuilder, Request, Zone, A};
+use namespace::Setup;
 use netlibc::dns::{self, Families, LookupError};
-use std::process::Command;
 use std::time::Duration;
-
-const DIR_VARIABLE: &str = "NETLIBC_TEST_CACHE_DIR";
 
 #[test]
 fn process_wide_resolver_in_a_private_namespace() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 || Command::new("unshare").arg("--version").output().is_err()
-    {
-        eprintln!("SKIPPED: needs root and unshare(1) for a private network namespace");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("netlibc-dns-cache-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let output = Command::new("unshare")
-        .args([
-            "--net",
-            "sh",
-            "-c",
-            r#"ip link set lo up && exec "$@""#,
-            "sh",
-        ])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "cache_in_namespace",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(DIR_VARIABLE, &dir)
-        .env_remove("LOCALDOMAIN")
-        .env_remove("RES_OPTIONS")
-        .env_remove("NETLIBC_DNS_CACHE")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    eprintln!("{text}");
-    assert!(
-        output.status.success() && text.contains("1 passed"),
-        "the namespace child failed"
-    );
+    let setup = Setup {
+        one_thread: true,
+        ..Setup::default()
+    };
+    namespace::run_child("cache_in_namespace", setup);
 }
 
 fn zone() -> Zone {
@@ -86,8 +53,7 @@ fn write(path: &std::path::Path, text: &str) {
 #[test]
 #[ignore = "run inside a private network namespace by process_wide_resolver_in_a_private_namespace"]
 fn cache_in_namespace() {
-    let dir =
-        std::path::PathBuf::from(std::env::var(DIR_VARIABLE).expect("run by the parent test"));
+    let dir = namespace::child_dir();
     let devices = std::fs::read_to_string("/proc/self/net/dev").unwrap();
     assert_eq!(
         devices.lines().skip(2).count(),

@@ -9,14 +9,12 @@ mod common;
 #[path = "common/dns_server.rs"]
 mod dns_server;
 
+use common::namespace::{self, Dnsmasq, Setup};
 use common::Glibc;
 use dns_server::{Action, DnsServer, ReplyBuilder, Request, Zone, A, AAAA};
 use netlibc::dns::{self, Families, LookupError, ResolvConf};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
-use std::process::Command;
 use std::time::Duration;
-
-const CONF_VARIABLE: &str = "NETLIBC_TEST_ORACLE_RESOLV_CONF";
 
 #[test]
 fn glibc_and_netlibc_agree_in_a_private_namespace() {
@@ -31,44 +29,12 @@ fn glibc_and_netlibc_agree_through_dnsmasq() {
 /// Runs the ignored test `child` of this binary inside private mount and network namespaces, with
 /// a resolv.conf of ours over /etc/resolv.conf; skips (saying so) without root or unshare(1).
 fn run_in_namespace(child: &str) {
-    // SAFETY: getuid has no preconditions.
-    let root = unsafe { libc::getuid() } == 0;
-    if !root || Command::new("unshare").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: needs root and unshare(1) for private namespaces");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("netlibc-{child}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let conf = dir.join("resolv.conf");
-    std::fs::write(&conf, "nameserver 127.0.0.1\n").unwrap();
-    let exe = std::env::current_exe().unwrap();
-    let output = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "sh", "-c"])
-        .arg(r#"ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@""#)
-        .arg(&conf)
-        .arg(&exe)
-        .args([
-            "--exact",
-            child,
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env(CONF_VARIABLE, &conf)
-        .env_remove("LOCALDOMAIN")
-        .env_remove("RES_OPTIONS")
-        .env_remove("HOSTALIASES")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    eprintln!("{text}");
-    assert!(output.status.success(), "the namespace child failed");
-    assert!(
-        text.contains("1 passed"),
-        "the child did not run the comparison"
-    );
+    let setup = Setup {
+        resolv_conf: Some("nameserver 127.0.0.1\n"),
+        one_thread: true,
+        ..Setup::default()
+    };
+    namespace::run_child(child, setup);
 }
 
 /// What a lookup gave, in terms both implementations can be compared in.
@@ -495,15 +461,9 @@ fn scenarios() -> Vec<(&'static str, Script)> {
 #[test]
 #[ignore = "run inside private namespaces by glibc_and_netlibc_agree_in_a_private_namespace"]
 fn oracle_in_namespace() {
-    let conf_path = std::env::var(CONF_VARIABLE)
-        .expect("run by glibc_and_netlibc_agree_in_a_private_namespace");
+    let conf_path = namespace::child_resolv_conf();
     // Never talk to a real network: only lo may exist here.
-    let devices = std::fs::read_to_string("/proc/self/net/dev").unwrap();
-    assert_eq!(
-        devices.lines().skip(2).count(),
-        1,
-        "not in a private network namespace: {devices}"
-    );
+    namespace::assert_private_network();
     let aliases = std::path::Path::new(&conf_path).with_file_name("hostaliases");
     std::fs::write(&aliases, "myalias www.test\nMixed host.test\n").unwrap();
     std::env::set_var("HOSTALIASES", &aliases);
@@ -644,33 +604,12 @@ fn oracle_in_namespace() {
     let _ = (A, AAAA);
 }
 
-/// dnsmasq, killed when dropped (scripts/dnsmasq.sh also bounds its lifetime).
-struct Dnsmasq(std::process::Child);
-
-impl Drop for Dnsmasq {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 #[ignore = "run inside private namespaces by glibc_and_netlibc_agree_through_dnsmasq"]
 fn dnsmasq_oracle_in_namespace() {
-    let conf_path =
-        std::env::var(CONF_VARIABLE).expect("run by glibc_and_netlibc_agree_through_dnsmasq");
-    let devices = std::fs::read_to_string("/proc/self/net/dev").unwrap();
-    assert_eq!(
-        devices.lines().skip(2).count(),
-        1,
-        "not in a private network namespace"
-    );
-    let _dnsmasq = Dnsmasq(
-        Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dnsmasq.sh"))
-            .args(["127.0.0.1", "53", "60"])
-            .spawn()
-            .expect("scripts/dnsmasq.sh (dnsmasq-base: make deps)"),
-    );
+    let conf_path = namespace::child_resolv_conf();
+    namespace::assert_private_network();
+    let _dnsmasq = Dnsmasq::start("127.0.0.1", 53);
     let glibc = Glibc::open();
     let mut mismatches = Vec::new();
     let mut compared = 0;
@@ -1012,8 +951,7 @@ fn random_resolv_conf(rng: &mut common::Rng) -> String {
 #[test]
 #[ignore = "run inside private namespaces by glibc_and_netlibc_parse_resolv_conf_alike"]
 fn resolv_conf_oracle_in_namespace() {
-    let conf_path =
-        std::env::var(CONF_VARIABLE).expect("run by glibc_and_netlibc_parse_resolv_conf_alike");
+    let conf_path = namespace::child_resolv_conf();
     let glibc = Glibc::open();
     let mut rng = common::Rng::new(0x5eed_d0c5);
     let mut mismatches = Vec::new();

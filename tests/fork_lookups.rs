@@ -6,65 +6,34 @@
 
 #[path = "common/dns_server.rs"]
 mod dns_server;
+#[path = "common/namespace.rs"]
+mod namespace;
 
 use std::ffi::{c_char, CStr};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dns_server::{DnsServer, Zone, A};
+use namespace::Setup;
 use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
 use netlibc::abi::netdb::hosts::gethostbyname_r;
 use netlibc::abi::netdb::services::getservbyname_r;
 use netlibc::abi::netdb::{hostent, servent};
 use netlibc::dns::{self, Families};
 
-const DIR_VARIABLE: &str = "NETLIBC_TEST_FORK_DIR";
 const BUSY_THREADS: usize = 6;
 const FORKS: usize = 60;
 const CHILD_LIMIT: Duration = Duration::from_secs(10);
 
 #[test]
 fn fork_in_a_private_namespace() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 || Command::new("unshare").arg("--version").output().is_err()
-    {
-        eprintln!("SKIPPED: needs root and unshare(1) for a private network namespace");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("netlibc-fork-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let output = Command::new("unshare")
-        .args([
-            "--net",
-            "sh",
-            "-c",
-            r#"ip link set lo up && exec "$@""#,
-            "sh",
-        ])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "fork_during_lookups_in_namespace",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env(DIR_VARIABLE, &dir)
-        .env_remove("LOCALDOMAIN")
-        .env_remove("RES_OPTIONS")
-        .env_remove("HOSTALIASES")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    eprintln!("{text}");
-    assert!(
-        output.status.success() && text.contains("1 passed"),
-        "the namespace child failed"
-    );
+    let setup = Setup {
+        one_thread: false,
+        ..Setup::default()
+    };
+    namespace::run_child("fork_during_lookups_in_namespace", setup);
 }
 
 fn replace(path: &Path, text: &str) {
@@ -202,7 +171,7 @@ fn wait_bounded(pid: libc::pid_t) -> Result<i32, String> {
 #[test]
 #[ignore = "run inside a private network namespace by fork_in_a_private_namespace"]
 fn fork_during_lookups_in_namespace() {
-    let dir = PathBuf::from(std::env::var(DIR_VARIABLE).expect("run by the parent test"));
+    let dir = namespace::child_dir();
     let (hosts, services, resolv) = (
         dir.join("hosts"),
         dir.join("services"),

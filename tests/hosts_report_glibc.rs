@@ -10,10 +10,10 @@
 
 mod common;
 
+use common::namespace::{self, Dnsmasq, Setup};
 use common::Glibc;
 use netlibc::abi::netdb::{self as ours, hostent};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
-use std::process::Command;
 use std::time::Duration;
 
 type ByNameR = unsafe extern "C" fn(
@@ -173,66 +173,21 @@ fn report_address(api: &Api, bytes: &[u8], len: u32, family: c_int) -> String {
 
 #[test]
 fn hosts_calls_report_like_glibc() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 || Command::new("unshare").arg("--version").output().is_err()
-    {
-        eprintln!("SKIPPED: needs root and unshare(1) for private namespaces");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("netlibc-hosts-report-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let conf = dir.join("resolv.conf");
-    std::fs::write(
-        &conf,
-        "nameserver 127.0.0.1\nsearch test\noptions timeout:1 attempts:1\n",
-    )
-    .unwrap();
-    let output = Command::new("unshare")
-        .args(["--mount", "--net", "--propagation", "private", "sh", "-c"])
-        .arg(r#"ip link set lo up && mount --bind "$0" /etc/resolv.conf && exec "$@""#)
-        .arg(&conf)
-        .arg(std::env::current_exe().unwrap())
-        .args(["--exact", "report_in_namespace", "--ignored", "--nocapture"])
-        .env("NETLIBC_RESOLV_CONF", &conf)
-        .env("NETLIBC_DNS_CACHE", "0")
-        .env_remove("LOCALDOMAIN")
-        .env_remove("RES_OPTIONS")
-        .env_remove("HOSTALIASES")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    eprintln!("{text}");
-    assert!(output.status.success(), "the namespace child failed");
-    assert!(text.contains("1 passed"), "the child did not run");
-}
-
-/// dnsmasq, killed when dropped (scripts/dnsmasq.sh also bounds its lifetime).
-struct Dnsmasq(std::process::Child);
-
-impl Drop for Dnsmasq {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
+    namespace::run_child(
+        "report_in_namespace",
+        Setup {
+            resolv_conf: Some("nameserver 127.0.0.1\nsearch test\noptions timeout:1 attempts:1\n"),
+            env: &[("NETLIBC_DNS_CACHE", "0")],
+            ..Setup::default()
+        },
+    );
 }
 
 #[test]
 #[ignore = "run inside private namespaces by hosts_calls_report_like_glibc"]
 fn report_in_namespace() {
-    let devices = std::fs::read_to_string("/proc/self/net/dev").unwrap();
-    assert_eq!(
-        devices.lines().skip(2).count(),
-        1,
-        "not in a private network namespace"
-    );
-    let _dnsmasq = Dnsmasq(
-        Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/dnsmasq.sh"))
-            .args(["127.0.0.1", "53", "60"])
-            .spawn()
-            .expect("scripts/dnsmasq.sh (dnsmasq-base: make deps)"),
-    );
+    namespace::assert_private_network();
+    let _dnsmasq = Dnsmasq::start("127.0.0.1", 53);
     let (glibc, ours) = (glibc_api(&Glibc::open()), netlibc_api());
     let started = std::time::Instant::now();
     while !report_name(&glibc, "dual.test", libc::AF_INET).starts_with("_r: 0 dual.test ") {

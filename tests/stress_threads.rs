@@ -7,17 +7,19 @@
 
 #[path = "common/dns_server.rs"]
 mod dns_server;
+#[path = "common/namespace.rs"]
+mod namespace;
 
 use std::collections::BTreeMap;
 use std::ffi::{c_char, CStr};
 use std::net::Ipv4Addr;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dns_server::{DnsServer, Zone, A};
+use namespace::Setup;
 use netlibc::abi::arpa_inet::inet_ntoa;
 use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
 use netlibc::abi::netdb::hosts::gethostbyname_r;
@@ -26,49 +28,16 @@ use netlibc::abi::netdb::services::{endservent, getservbyname_r, getservent_r, s
 use netlibc::abi::netdb::{hostent, servent};
 use netlibc::dns::{self, Families};
 
-const DIR_VARIABLE: &str = "NETLIBC_TEST_STRESS_DIR";
 const THREADS: usize = 8;
 const DURATION: Duration = Duration::from_secs(3);
 
 #[test]
 fn threads_in_a_private_namespace() {
-    // SAFETY: getuid has no preconditions.
-    if unsafe { libc::getuid() } != 0 || Command::new("unshare").arg("--version").output().is_err()
-    {
-        eprintln!("SKIPPED: needs root and unshare(1) for a private network namespace");
-        return;
-    }
-    let dir = std::env::temp_dir().join(format!("netlibc-stress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let output = Command::new("unshare")
-        .args([
-            "--net",
-            "sh",
-            "-c",
-            r#"ip link set lo up && exec "$@""#,
-            "sh",
-        ])
-        .arg(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "mixed_lookups_in_namespace",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env(DIR_VARIABLE, &dir)
-        .env_remove("LOCALDOMAIN")
-        .env_remove("RES_OPTIONS")
-        .env_remove("HOSTALIASES")
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    eprintln!("{text}");
-    assert!(
-        output.status.success() && text.contains("1 passed"),
-        "the namespace child failed"
-    );
+    let setup = Setup {
+        one_thread: false,
+        ..Setup::default()
+    };
+    namespace::run_child("mixed_lookups_in_namespace", setup);
 }
 
 /// Replaces `path` atomically (a reader sees the old or the new file, never a torn one).
@@ -300,7 +269,7 @@ const CHECKS: [(&str, Check); 7] = [
 #[test]
 #[ignore = "run inside a private network namespace by threads_in_a_private_namespace"]
 fn mixed_lookups_in_namespace() {
-    let dir = PathBuf::from(std::env::var(DIR_VARIABLE).expect("run by the parent test"));
+    let dir = namespace::child_dir();
     let (hosts, services, resolv, nsswitch) = (
         dir.join("hosts"),
         dir.join("services"),

@@ -2,6 +2,8 @@
 //! oracle that netlibc is compared with, and a small deterministic random generator for generated inputs.
 #![allow(dead_code)]
 
+pub mod namespace;
+
 use std::ffi::{c_void, CStr};
 
 /// glibc 2.36, opened with `dlopen`, so that its functions can be called side by side with netlibc's.
