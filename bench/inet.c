@@ -11,13 +11,13 @@ typedef const char *(*ntop_fn)(int, const void *, char *, socklen_t);
 typedef char *(*ntoa_fn)(struct in_addr);
 typedef int (*aton_fn)(const char *, struct in_addr *);
 
-static const char *const ipv4_texts[] = {"192.168.1.1", "10.0.0.1", "127.0.0.1", "8.8.8.8",
+static const char *const ipv4_texts[] = {"192.168.1.1", "10.0.0.1", "127.0.0.1", "9.8.7.6",
                                           "172.16.254.3", "255.255.255.0", "203.0.113.77", "1.2.3.4"};
 static const char *const ipv6_texts[] = {"2001:db8::8a2e:370:7334", "::1", "::ffff:1.2.3.4",
                                           "fe80::1ff:fe23:4567:890a", "2001:4860:4860::8888", "ff02::1:ff00:1",
                                           "2001:db8:85a3:0:0:8a2e:370:7334", "::"};
 static const char *const legacy_texts[] = {"192.168.1.1", "127.1", "0x7f.1", "10.0.0.1",
-                                           "1.2.3.4 junk", "4294967295", "010.0.0.1", "8.8.8.8"};
+                                           "1.2.3.4 junk", "4294967295", "010.0.0.1", "9.8.7.6"};
 enum { MIX = 8 };
 
 /* The binary forms of the texts above, for the formatting cases. */

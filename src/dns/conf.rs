@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn sortlist_pairs_and_classful_masks() {
         let conf =
-            parse("sortlist 130.155.160.0/255.255.240.0 10.1.2.3 192.168.1.1&bad ; 1.1.1.1\n");
+            parse("sortlist 130.155.160.0/255.255.240.0 10.1.2.3 192.168.1.1&bad ; 1.2.3.4\n");
         assert_eq!(
             conf.sortlist,
             vec![
