@@ -52,6 +52,58 @@ pub fn emit(timer: Timer, call: fmt::Arguments) {
     write_all(OUTPUT_FD.load(Ordering::Relaxed), line.as_bytes());
 }
 
+/// Who answered the lookup being traced on this thread: noted by the layer that answered (the files,
+/// the resolver with the server that replied, its cache, or the name itself when it is numeric) and
+/// read by the ABI function that writes the trace line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Numeric,
+    Files,
+    Dns(Option<std::net::SocketAddr>),
+    Cache,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Numeric => f.write_str("numeric"),
+            Source::Files => f.write_str("files"),
+            Source::Dns(Some(server)) => write!(f, "dns {server}"),
+            Source::Dns(None) => f.write_str("dns"),
+            Source::Cache => f.write_str("cache"),
+        }
+    }
+}
+
+std::thread_local! {
+    static ANSWERED_BY: core::cell::Cell<Option<Source>> = const { core::cell::Cell::new(None) };
+}
+
+/// Starts timing a lookup (as [`start`]) and forgets any source noted before it.
+#[inline(always)]
+pub fn start_lookup() -> Option<Timer> {
+    let timer = start()?;
+    ANSWERED_BY.with(|cell| cell.set(None));
+    Some(timer)
+}
+
+/// Notes who answered the current lookup; costs one load when tracing is off.
+#[inline(always)]
+pub fn note_source(source: Source) {
+    if cfg!(feature = "trace") && STATE.load(Ordering::Relaxed) == ON {
+        ANSWERED_BY.with(|cell| cell.set(Some(source)));
+    }
+}
+
+/// Writes a lookup's trace line: `<call> = <result> [<source>]`, with the source noted since
+/// [`start_lookup`] (none when no source answered).
+pub fn emit_lookup(timer: Timer, call: fmt::Arguments, result: fmt::Arguments) {
+    match ANSWERED_BY.with(|cell| cell.take()) {
+        Some(source) => emit(timer, format_args!("{call} = {result} [{source}]")),
+        None => emit(timer, format_args!("{call} = {result}")),
+    }
+}
+
 /// Shows a byte string (a C string argument) quoted, with non-printable bytes escaped.
 pub struct Quoted<'a>(pub Option<&'a [u8]>);
 

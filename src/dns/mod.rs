@@ -153,15 +153,18 @@ fn cached<T: Clone>(
     let timer = crate::trace::start();
     let recent = recent_check();
     if !cache_enabled(&recent.conf) {
+        crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
         trace_lookup(timer, &key, "dns", &result);
         return result;
     }
     if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+        crate::trace::note_source(crate::trace::Source::Cache);
         trace_lookup(timer, &key, "cache", &result);
         return result;
     }
     let fresh = check_files();
+    crate::trace::note_source(crate::trace::Source::Dns(None));
     let result = resolve(&fresh.conf);
     let ttl = match &result {
         Ok(answer) => ttl_of(answer),

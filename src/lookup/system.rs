@@ -101,6 +101,13 @@ fn hosts_chain() -> Vec<NssEntry> {
     chain
 }
 
+/// Notes, for the trace line, that the hosts file answered.
+fn note_files_answer<T>(answer: &Result<T, SourceFailure>) {
+    if answer.is_ok() {
+        crate::trace::note_source(crate::trace::Source::Files);
+    }
+}
+
 /// How the resolver's failures read as an NSS module's status and h_errno.
 fn dns_failure(error: LookupError) -> SourceFailure {
     let status = match error {
@@ -158,7 +165,11 @@ impl NameSources for SystemSources {
         family: LookupFamily,
     ) -> Result<HostAnswer, SourceFailure> {
         match source {
-            HostSource::Files => hosts_file::lookup_name(self.hosts(), name, family),
+            HostSource::Files => {
+                let answer = hosts_file::lookup_name(self.hosts(), name, family);
+                note_files_answer(&answer);
+                answer
+            }
             HostSource::Dns => dns_lookup(name, family),
         }
     }
@@ -169,7 +180,11 @@ impl NameSources for SystemSources {
         address: IpAddr,
     ) -> Result<Vec<u8>, SourceFailure> {
         match source {
-            HostSource::Files => hosts_file::lookup_address(self.hosts(), address),
+            HostSource::Files => {
+                let answer = hosts_file::lookup_address(self.hosts(), address);
+                note_files_answer(&answer);
+                answer
+            }
             HostSource::Dns => dns_reverse(address),
         }
     }

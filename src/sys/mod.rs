@@ -9,4 +9,4 @@ pub mod netlink;
 pub mod socket;
 pub mod syscall;
 
-pub use errno::{get_errno, set_errno, set_h_errno, Errno};
+pub use errno::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # NETLIBC_TRACE: a python3 client and server over loopback run with netlibc preloaded must write, with
-# NETLIBC_TRACE=1 to stderr and with NETLIBC_TRACE=PATH to that file, one line per socket call with
-# the function, its arguments (addresses as ip:port), the result or errno, the source and the time;
+# NETLIBC_TRACE=1 to stderr and with NETLIBC_TRACE=PATH to that file, one line per socket call and per
+# lookup with the function, its arguments (addresses as ip:port), the result or errno, the source
+# (kernel, files, dns with the server, cache) and the time;
 # with the variable unset (or 0) nothing at all. Usage: tests/programs/trace.sh
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,6 +27,8 @@ try:
 except ConnectionRefusedError:
     print("refused")
 print(socket.if_nametoindex("lo"))
+print(socket.getservbyname("http", "tcp"))
+print(socket.gethostbyaddr("127.0.0.1")[0])
 '
 
 check() {
@@ -45,7 +48,9 @@ lines_ok() {
     '^netlibc\[[0-9]+\]: send(to)?\([0-9]+, 0x[0-9a-f]+, 5, 0x0.*\) = 5 \[kernel\]' \
     '^netlibc\[[0-9]+\]: (accept|accept4)\([0-9]+, .*\) = [0-9]+ \[kernel\]' \
     '^netlibc\[[0-9]+\]: recv(from)?\([0-9]+, 0x[0-9a-f]+, 5, 0x0.*\) = 5 \[kernel\]' \
-    '^netlibc\[[0-9]+\]: if_nametoindex\("lo"\) = 1 '; do
+    '^netlibc\[[0-9]+\]: if_nametoindex\("lo"\) = 1 ' \
+    '^netlibc\[[0-9]+\]: getservbyname\("http", "tcp"\) = "http" \[files\] \([0-9]+\.[0-9] us\)$' \
+    '^netlibc\[[0-9]+\]: gethostbyaddr_r\(127\.0\.0\.1, 4, 2\) = 0, "[^"]+" \[files\] \('; do
     grep -Eq "$pattern" "$file" || { echo "  no line matches: $pattern"; sed 's/^/  got: /' "$file" | head -20; return 1; }
   done
 }

@@ -12,12 +12,14 @@ use std::sync::Arc;
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
 use super::hostent;
 use super::hosts_dns::{self, SourceOutcome};
+use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::host_conf::host_conf;
 use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
 use crate::db::record::{align_up, Fit, POINTER};
 use crate::dns::nsswitch::{hosts_order, Source, Status, Step};
-use crate::sys::{get_errno, set_errno, set_h_errno, Errno};
+use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
+use crate::trace::{self, Source as Answered, Timer};
 
 const NETDB_INTERNAL: c_int = -1;
 const NETDB_SUCCESS: c_int = 0;
@@ -261,6 +263,7 @@ unsafe fn by_name_r(
         match numeric_name(name, numeric_family(family)) {
             Numeric::Address(address) => {
                 write_numeric(address, name, out, &mut buffer);
+                trace::note_source(Answered::Numeric);
                 set_if(h_errnop, NETDB_SUCCESS);
                 set_result(result, result_buf);
                 return fail(0);
@@ -293,6 +296,7 @@ fn chain_by_name(
         let outcome = match step.source {
             Source::Files => {
                 let status = files_by_name(name, family, out, buffer.after(0), h_errnop);
+                note_files_answer(status, out);
                 files_outcome(status, out, h_errnop)
             }
             Source::Dns => hosts_dns::by_name(name, family, out, &mut buffer.after(0)),
@@ -312,6 +316,13 @@ fn files_outcome(status: c_int, out: &hostent, h_errnop: *mut c_int) -> SourceOu
         0 if found_marker(out) => SourceOutcome::Found,
         0 => SourceOutcome::NotFound(read_h_errno(h_errnop)),
         _ => SourceOutcome::Unavailable,
+    }
+}
+
+/// Notes, for the trace line, that the files source answered.
+fn note_files_answer(status: c_int, out: &hostent) {
+    if status == 0 && found_marker(out) {
+        trace::note_source(Answered::Files);
     }
 }
 
@@ -417,8 +428,49 @@ pub unsafe extern "C" fn gethostbyname2_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
-    unsafe { by_name_entry(name, af, result_buf, buf, buflen, result, h_errnop) }
+    let code = unsafe { by_name_entry(name, af, result_buf, buf, buflen, result, h_errnop) };
+    if let Some(timer) = timer {
+        // SAFETY: as above.
+        unsafe { trace_by_name_r(timer, "gethostbyname2_r", name, af, code, result, h_errnop) };
+    }
+    code
+}
+
+/// The trace line of `gethostbyname_r` and `gethostbyname2_r`.
+///
+/// # Safety
+/// Pointers as for `gethostbyname2_r`, after the call.
+unsafe fn trace_by_name_r(
+    timer: Timer,
+    function: &str,
+    name: *const c_char,
+    af: c_int,
+    code: c_int,
+    result: *mut *mut hostent,
+    h_errnop: *mut c_int,
+) {
+    // SAFETY: per the caller.
+    let (name, found, h) = unsafe {
+        (
+            quoted(name),
+            Found::stored(result, host_name),
+            h_errnop.as_ref(),
+        )
+    };
+    emit_r(
+        timer,
+        format_args!("{function}({name}, {af})"),
+        code,
+        found,
+        h.copied(),
+    );
+}
+
+/// The name of a `hostent`, for trace lines.
+fn host_name(entry: &hostent) -> *const c_char {
+    entry.h_name
 }
 
 /// `gethostbyname_r(name, result_buf, buf, buflen, result, h_errnop)` — looks an IPv4 host up, into
@@ -440,8 +492,9 @@ pub unsafe extern "C" fn gethostbyname_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
-    unsafe {
+    let code = unsafe {
         by_name_entry(
             name,
             libc::AF_INET,
@@ -451,12 +504,39 @@ pub unsafe extern "C" fn gethostbyname_r(
             result,
             h_errnop,
         )
+    };
+    if let Some(timer) = timer {
+        let af = libc::AF_INET;
+        // SAFETY: as above.
+        unsafe { trace_by_name_r(timer, "gethostbyname_r", name, af, code, result, h_errnop) };
     }
+    code
 }
 
 /// The non-`_r` name lookups: a numeric name is answered without touching errno; otherwise the `_r`
 /// lookup runs on the thread's growing buffer and a non-zero h_errno it reports goes to h_errno.
-fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int) -> *mut hostent {
+fn by_name_static(
+    function: &str,
+    slot: &'static ThreadSlot,
+    name: *const c_char,
+    family: c_int,
+) -> *mut hostent {
+    let timer = trace::start_lookup();
+    let entry = by_name_static_untraced(slot, name, family);
+    if let Some(timer) = timer {
+        // SAFETY: C string per the caller; `entry` is null or the thread's entry.
+        let (shown, found) = unsafe { (quoted(name), Found::new(entry, host_name)) };
+        let call = format_args!("{function}({shown}, {family})");
+        emit_entry(timer, call, found, Some(get_h_errno()));
+    }
+    entry
+}
+
+fn by_name_static_untraced(
+    slot: &'static ThreadSlot,
+    name: *const c_char,
+    family: c_int,
+) -> *mut hostent {
     // SAFETY: C string per the caller of the exported function.
     let bytes = unsafe { c_bytes(name).unwrap_or_default() };
     slot.with(|cell| {
@@ -475,6 +555,7 @@ fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int)
                             return libc::ERANGE;
                         }
                         write_numeric(address, bytes, entry, &mut c_buffer);
+                        trace::note_source(Answered::Numeric);
                         status = 1;
                         0
                     });
@@ -516,7 +597,7 @@ fn by_name_static(slot: &'static ThreadSlot, name: *const c_char, family: c_int)
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
-    by_name_static(&BY_NAME, name, libc::AF_INET)
+    by_name_static("gethostbyname", &BY_NAME, name, libc::AF_INET)
 }
 
 /// `gethostbyname2(name, af)` — looks a host up by name in family `af`.
@@ -530,7 +611,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
-    by_name_static(&BY_NAME2, name, af)
+    by_name_static("gethostbyname2", &BY_NAME2, name, af)
 }
 
 /// `gethostbyaddr_r(addr, len, type, result_buf, buf, buflen, result, h_errnop)` — looks a host up by
@@ -554,8 +635,58 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { gethostbyaddr_r_impl(addr, len, r#type, result_buf, buf, buflen, result, h_errnop) }
+    let code = unsafe {
+        gethostbyaddr_r_impl(addr, len, r#type, result_buf, buf, buflen, result, h_errnop)
+    };
+    if let Some(timer) = timer {
+        // SAFETY: pointers per the caller; `*result` is null or the entry written.
+        let (address, found, h) = unsafe {
+            (
+                ShownAddress::new(addr, len, r#type),
+                Found::stored(result, host_name),
+                h_errnop.as_ref(),
+            )
+        };
+        let call = format_args!("gethostbyaddr_r({address}, {len}, {})", r#type);
+        emit_r(timer, call, code, found, h.copied());
+    }
+    code
+}
+
+/// An address argument as a trace line shows it: as text when `len` fits the family, else a pointer.
+struct ShownAddress(Result<std::net::IpAddr, *const c_void>);
+
+impl ShownAddress {
+    /// # Safety
+    /// `addr` has `len` readable bytes.
+    unsafe fn new(addr: *const c_void, len: libc::socklen_t, family: c_int) -> ShownAddress {
+        let size = match family {
+            libc::AF_INET => 4,
+            libc::AF_INET6 => 16,
+            _ => 0,
+        };
+        if addr.is_null() || size == 0 || (len as usize) < size {
+            return ShownAddress(Err(addr));
+        }
+        // SAFETY: `size` <= `len` readable bytes per the caller.
+        let bytes = unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), size) };
+        let ip = match <[u8; 16]>::try_from(bytes) {
+            Ok(v6) => std::net::IpAddr::from(v6),
+            Err(_) => std::net::IpAddr::from([bytes[0], bytes[1], bytes[2], bytes[3]]),
+        };
+        ShownAddress(Ok(ip))
+    }
+}
+
+impl core::fmt::Display for ShownAddress {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            Ok(ip) => ip.fmt(f),
+            Err(pointer) => write!(f, "{pointer:p}"),
+        }
+    }
 }
 
 /// The body of `gethostbyaddr_r`, which the library calls directly (a call to the exported symbol could
@@ -595,7 +726,12 @@ unsafe fn gethostbyaddr_r_impl(
                     files_by_address(address, r#type, result_buf, buffer.after(0), h_errnop);
                 match result_buf.is_null() {
                     // SAFETY: the caller's hostent, non-null.
-                    false => files_outcome(status, unsafe { &*result_buf }, h_errnop),
+                    false => {
+                        // SAFETY: as above.
+                        let out = unsafe { &*result_buf };
+                        note_files_answer(status, out);
+                        files_outcome(status, out, h_errnop)
+                    }
                     true => SourceOutcome::NotFound(HOST_NOT_FOUND),
                 }
             }
@@ -668,6 +804,32 @@ fn files_by_address(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyaddr.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyaddr(
+    addr: *const c_void,
+    len: libc::socklen_t,
+    r#type: c_int,
+) -> *mut hostent {
+    let timer = trace::start_lookup();
+    // SAFETY: `addr` per the caller.
+    let entry = unsafe { by_address_static(addr, len, r#type) };
+    if let Some(timer) = timer {
+        // SAFETY: `addr` per the caller; `entry` is null or the thread's entry.
+        let (address, found) = unsafe {
+            (
+                ShownAddress::new(addr, len, r#type),
+                Found::new(entry, host_name),
+            )
+        };
+        let call = format_args!("gethostbyaddr({address}, {len}, {})", r#type);
+        emit_entry(timer, call, found, Some(get_h_errno()));
+    }
+    entry
+}
+
+/// The body of `gethostbyaddr`: `gethostbyaddr_r` on the thread's growing buffer.
+///
+/// # Safety
+/// `addr` has `len` readable bytes.
+unsafe fn by_address_static(
     addr: *const c_void,
     len: libc::socklen_t,
     r#type: c_int,

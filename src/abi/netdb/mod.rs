@@ -13,6 +13,7 @@ pub mod nameinfo;
 pub mod networks;
 pub mod protocols;
 pub mod services;
+mod trace_line;
 
 /// `struct hostent`.
 #[repr(C)]

@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
 use super::netent;
+use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::networks::{networks_file, NetworksFile};
 use crate::db::record::Fit;
-use crate::sys::{get_errno, set_errno, set_h_errno, Errno};
+use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
+use crate::trace::{self, Source};
 
 const HOST_NOT_FOUND: c_int = 1;
 const NETDB_INTERNAL: c_int = -1;
@@ -86,6 +88,7 @@ unsafe fn lookup_r(
         // glibc: the file cannot be opened; errno says why, h_errno is left alone.
         return fail(libc::ENOENT);
     };
+    trace::note_source(Source::Files);
     let found = find(&file);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -146,7 +149,27 @@ pub unsafe extern "C" fn getnetbyname_r(
     h_errnop: *mut c_int,
 ) -> c_int {
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getnetbyname_r_impl(name, result_buf, buf, buflen, result, h_errnop) }
+    let timer = trace::start_lookup();
+    // SAFETY: the caller's guarantees pass on unchanged.
+    let code = unsafe { getnetbyname_r_impl(name, result_buf, buf, buflen, result, h_errnop) };
+    if let Some(timer) = timer {
+        // SAFETY: C string and pointers per the caller; `*result` is null or the entry written.
+        let (name, found, h) = unsafe {
+            (
+                quoted(name),
+                Found::stored(result, net_name),
+                h_errnop.as_ref(),
+            )
+        };
+        emit_r(
+            timer,
+            format_args!("getnetbyname_r({name})"),
+            code,
+            found,
+            h.copied(),
+        );
+    }
+    code
 }
 
 /// The body of `getnetbyname_r`, which the library calls directly (a call to the exported symbol could
@@ -198,7 +221,17 @@ pub unsafe extern "C" fn getnetbyaddr_r(
     h_errnop: *mut c_int,
 ) -> c_int {
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getnetbyaddr_r_impl(net, r#type, result_buf, buf, buflen, result, h_errnop) }
+    let timer = trace::start_lookup();
+    // SAFETY: the caller's guarantees pass on unchanged.
+    let code =
+        unsafe { getnetbyaddr_r_impl(net, r#type, result_buf, buf, buflen, result, h_errnop) };
+    if let Some(timer) = timer {
+        // SAFETY: pointers per the caller; `*result` is null or the entry written.
+        let (found, h) = unsafe { (Found::stored(result, net_name), h_errnop.as_ref()) };
+        let call = format_args!("getnetbyaddr_r({net:#x}, {})", r#type);
+        emit_r(timer, call, code, found, h.copied());
+    }
+    code
 }
 
 /// The body of `getnetbyaddr_r`, which the library calls directly (a call to the exported symbol could
@@ -233,10 +266,22 @@ unsafe fn getnetbyaddr_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
+    let timer = trace::start_lookup();
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
-    lookup_static(&BY_NAME, |entry, buf, len, result, h| unsafe {
+    let entry = lookup_static(&BY_NAME, |entry, buf, len, result, h| unsafe {
         getnetbyname_r_impl(name, entry, buf, len, result, h)
-    })
+    });
+    if let Some(timer) = timer {
+        // SAFETY: C string per the caller; `entry` is null or the thread's entry.
+        let (name, found) = unsafe { (quoted(name), Found::new(entry, net_name)) };
+        emit_entry(
+            timer,
+            format_args!("getnetbyname({name})"),
+            found,
+            Some(get_h_errno()),
+        );
+    }
+    entry
 }
 
 /// `getnetbyaddr(net, type)` — looks a network up by number (host byte order) and family.
@@ -248,10 +293,23 @@ pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetbyaddr.3.html)
 #[no_mangle]
 pub extern "C" fn getnetbyaddr(net: u32, r#type: c_int) -> *mut netent {
+    let timer = trace::start_lookup();
     // SAFETY: the pointers come from `lookup_static`.
-    lookup_static(&BY_ADDR, |entry, buf, len, result, h| unsafe {
+    let entry = lookup_static(&BY_ADDR, |entry, buf, len, result, h| unsafe {
         getnetbyaddr_r_impl(net, r#type, entry, buf, len, result, h)
-    })
+    });
+    if let Some(timer) = timer {
+        // SAFETY: `entry` is null or the thread's entry.
+        let found = unsafe { Found::new(entry, net_name) };
+        let call = format_args!("getnetbyaddr({net:#x}, {})", r#type);
+        emit_entry(timer, call, found, Some(get_h_errno()));
+    }
+    entry
+}
+
+/// The name of a `netent`, for trace lines.
+fn net_name(entry: &netent) -> *const c_char {
+    entry.n_name
 }
 
 /// `setnetent(stayopen)` — starts the enumeration of the networks database again.

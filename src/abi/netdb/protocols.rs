@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
 use super::protoent;
+use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::protocols::{protocols_file, ProtocolsFile};
 use crate::db::record::Fit;
+use crate::trace::{self, Source};
 
 /// Where `getprotoent` is: the file it enumerates (kept until `setprotoent`/`endprotoent`, like glibc's
 /// open stream) and the next entry.
@@ -75,6 +77,7 @@ unsafe fn lookup_r(
     let Some(file) = protocols_file() else {
         return fail(libc::ENOENT);
     };
+    trace::note_source(Source::Files);
     let found = find(&file);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -125,8 +128,21 @@ pub unsafe extern "C" fn getprotobyname_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getprotobyname_r_impl(name, result_buf, buf, buflen, result) }
+    let code = unsafe { getprotobyname_r_impl(name, result_buf, buf, buflen, result) };
+    if let Some(timer) = timer {
+        // SAFETY: C string per the caller; `*result` is null or the entry just written.
+        let (name, found) = unsafe { (quoted(name), Found::stored(result, protocol_name)) };
+        emit_r(
+            timer,
+            format_args!("getprotobyname_r({name})"),
+            code,
+            found,
+            None,
+        );
+    }
+    code
 }
 
 /// The body of `getprotobyname_r`, which the library calls directly (a call to the exported symbol could
@@ -165,8 +181,21 @@ pub unsafe extern "C" fn getprotobynumber_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getprotobynumber_r_impl(proto, result_buf, buf, buflen, result) }
+    let code = unsafe { getprotobynumber_r_impl(proto, result_buf, buf, buflen, result) };
+    if let Some(timer) = timer {
+        // SAFETY: `*result` is null or the entry just written.
+        let found = unsafe { Found::stored(result, protocol_name) };
+        emit_r(
+            timer,
+            format_args!("getprotobynumber_r({proto})"),
+            code,
+            found,
+            None,
+        );
+    }
+    code
 }
 
 /// The body of `getprotobynumber_r`, which the library calls directly (a call to the exported symbol could
@@ -205,10 +234,17 @@ unsafe fn getprotobynumber_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
+    let timer = trace::start_lookup();
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
-    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
+    let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
         getprotobyname_r_impl(name, entry, buf, len, result)
-    })
+    });
+    if let Some(timer) = timer {
+        // SAFETY: C string per the caller; `entry` is null or the thread's entry.
+        let (name, found) = unsafe { (quoted(name), Found::new(entry, protocol_name)) };
+        emit_entry(timer, format_args!("getprotobyname({name})"), found, None);
+    }
+    entry
 }
 
 /// `getprotobynumber(proto)` — looks a protocol up by number.
@@ -220,10 +256,27 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber.3.html)
 #[no_mangle]
 pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
+    let timer = trace::start_lookup();
     // SAFETY: the pointers come from `lookup_static`.
-    lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
+    let entry = lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
         getprotobynumber_r_impl(proto, entry, buf, len, result)
-    })
+    });
+    if let Some(timer) = timer {
+        // SAFETY: `entry` is null or the thread's entry.
+        let found = unsafe { Found::new(entry, protocol_name) };
+        emit_entry(
+            timer,
+            format_args!("getprotobynumber({proto})"),
+            found,
+            None,
+        );
+    }
+    entry
+}
+
+/// The name of a `protoent`, for trace lines.
+fn protocol_name(entry: &protoent) -> *const c_char {
+    entry.p_name
 }
 
 /// `setprotoent(stayopen)` — starts the enumeration of the protocols database again.

@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
 use super::servent;
+use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::record::Fit;
 use crate::db::services::{services_file, ServicesFile};
+use crate::trace::{self, Source};
 
 /// Where `getservent` is: the file it enumerates (kept until `setservent`/`endservent`, like glibc's
 /// open stream) and the next entry.
@@ -77,6 +79,7 @@ unsafe fn lookup_r(
     let Some(file) = services_file() else {
         return fail(libc::ENOENT);
     };
+    trace::note_source(Source::Files);
     let found = find(&file);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
@@ -129,8 +132,27 @@ pub unsafe extern "C" fn getservbyname_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) }
+    let code = unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) };
+    if let Some(timer) = timer {
+        // SAFETY: C strings per the caller; `*result` is null or the entry just written.
+        let (name, proto, found) = unsafe {
+            (
+                quoted(name),
+                quoted(proto),
+                Found::stored(result, service_name),
+            )
+        };
+        emit_r(
+            timer,
+            format_args!("getservbyname_r({name}, {proto})"),
+            code,
+            found,
+            None,
+        );
+    }
+    code
 }
 
 /// The body of `getservbyname_r`, which the library calls directly (a call to the exported symbol could
@@ -179,8 +201,22 @@ pub unsafe extern "C" fn getservbyport_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
-    unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) }
+    let code = unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) };
+    if let Some(timer) = timer {
+        let port = u16::from_be(port as u16);
+        // SAFETY: as in `getservbyname_r`.
+        let (proto, found) = unsafe { (quoted(proto), Found::stored(result, service_name)) };
+        emit_r(
+            timer,
+            format_args!("getservbyport_r(htons({port}), {proto})"),
+            code,
+            found,
+            None,
+        );
+    }
+    code
 }
 
 /// The body of `getservbyport_r`, which the library calls directly (a call to the exported symbol could
@@ -222,10 +258,23 @@ unsafe fn getservbyport_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
+    let timer = trace::start_lookup();
     // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
-    lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
+    let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
         getservbyname_r_impl(name, proto, entry, buf, len, result)
-    })
+    });
+    if let Some(timer) = timer {
+        // SAFETY: C strings per the caller; `entry` is null or the thread's entry.
+        let (name, proto, found) =
+            unsafe { (quoted(name), quoted(proto), Found::new(entry, service_name)) };
+        emit_entry(
+            timer,
+            format_args!("getservbyname({name}, {proto})"),
+            found,
+            None,
+        );
+    }
+    entry
 }
 
 /// `getservbyport(port, proto)` — looks a service up by port (network byte order).
@@ -240,10 +289,28 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
+    let timer = trace::start_lookup();
     // SAFETY: as in `getservbyname`.
-    lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
+    let entry = lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
         getservbyport_r_impl(port, proto, entry, buf, len, result)
-    })
+    });
+    if let Some(timer) = timer {
+        let port = u16::from_be(port as u16);
+        // SAFETY: as in `getservbyname`.
+        let (proto, found) = unsafe { (quoted(proto), Found::new(entry, service_name)) };
+        emit_entry(
+            timer,
+            format_args!("getservbyport(htons({port}), {proto})"),
+            found,
+            None,
+        );
+    }
+    entry
+}
+
+/// The name of a `servent`, for trace lines.
+fn service_name(entry: &servent) -> *const c_char {
+    entry.s_name
 }
 
 /// `setservent(stayopen)` — starts the enumeration of the services database again.
