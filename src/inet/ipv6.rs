@@ -13,6 +13,12 @@ pub(crate) const MAX_LEN: usize = 45;
 /// or trailing ':' is refused; the dotted quad may end any address that has room for it.
 #[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
+    parse_ipv6_bits(text).map(u128::to_be_bytes)
+}
+
+/// [`parse_ipv6`], returning the address as one 128-bit number (the first group in the top bits).
+#[inline(always)]
+pub fn parse_ipv6_bits(text: &[u8]) -> Option<u128> {
     // The groups are shifted into integers, never stored in an array, so that the result does not
     // round-trip through memory: `groups` collects them, and at "::" those read so far move to
     // `before_gap`, to be shifted into place at the end.
@@ -79,7 +85,7 @@ pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
         (None, _) | (Some(_), 8) => return None,
         (Some((before, count)), _) => before.checked_shl(128 - 16 * count).unwrap_or(0) | groups,
     };
-    Some(address.to_be_bytes())
+    Some(address)
 }
 
 /// Reads the group of up to four hex digits at `start`: its value, how many digits, and the class of
