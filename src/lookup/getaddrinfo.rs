@@ -1030,6 +1030,7 @@ mod tests {
             AI_ALL,
             AI_ADDRCONFIG,
             AI_IDN,
+            AI_IDN_ALLOW_UNASSIGNED,
             AI_NUMERICSERV,
             0x800,
         ];
