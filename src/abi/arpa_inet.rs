@@ -10,7 +10,8 @@ use libc::{
     in_addr, in_addr_t, socklen_t, AF_INET, AF_INET6, EAFNOSUPPORT, EINVAL, ENOSPC, INADDR_NONE,
 };
 
-use crate::inet::{classful, format, ipv4, ipv6, ByteStream};
+use crate::inet::format::{self, AddressText};
+use crate::inet::{classful, ipv4, ipv6, ByteStream};
 use crate::sys::{set_errno, Errno};
 
 /// `htonl(hostlong)` — converts a 32-bit value from host to network byte order.
@@ -206,7 +207,9 @@ pub unsafe extern "C" fn inet_ntop(
     dst: *mut c_char,
     size: socklen_t,
 ) -> *const c_char {
-    let text = match af {
+    // The text is formatted where it stays until copied out (see `format::format_ipv4_into`).
+    let mut text = AddressText::new();
+    match af {
         _ if af != AF_INET && af != AF_INET6 => {
             set_errno(Errno(EAFNOSUPPORT));
             return core::ptr::null();
@@ -215,11 +218,17 @@ pub unsafe extern "C" fn inet_ntop(
             set_errno(Errno(EINVAL));
             return core::ptr::null();
         }
-        // SAFETY: `src` points to a 4-byte address (caller's promise); no alignment is required.
-        AF_INET => format::format_ipv4(unsafe { src.cast::<[u8; 4]>().read_unaligned() }),
-        // SAFETY: `src` points to a 16-byte address (caller's promise).
-        _ => format::format_ipv6(unsafe { src.cast::<[u8; 16]>().read_unaligned() }),
-    };
+        AF_INET => {
+            // SAFETY: `src` points to a 4-byte address (caller's promise); no alignment is required.
+            let address = unsafe { src.cast::<[u8; 4]>().read_unaligned() };
+            format::format_ipv4_into(&mut text, address);
+        }
+        _ => {
+            // SAFETY: `src` points to a 16-byte address (caller's promise).
+            let address = unsafe { src.cast::<[u8; 16]>().read_unaligned() };
+            format::format_ipv6_into(&mut text, address);
+        }
+    }
     let text = text.as_bytes();
     if text.len() >= size as usize {
         set_errno(Errno(ENOSPC));
@@ -339,7 +348,9 @@ thread_local! {
 /// - [Linux](https://man7.org/linux/man-pages/man3/inet_ntoa.3.html)
 #[no_mangle]
 pub extern "C" fn inet_ntoa(r#in: in_addr) -> *mut c_char {
-    let text = format::format_ipv4(r#in.s_addr.to_ne_bytes());
+    // Formatted where it stays until copied out (see `format::format_ipv4_into`).
+    let mut text = AddressText::new();
+    format::format_ipv4_into(&mut text, r#in.s_addr.to_ne_bytes());
     NTOA_BUFFER.with(|buffer| {
         let buffer = buffer.as_ptr().cast::<c_char>();
         // SAFETY: the buffer holds 18 bytes, more than the longest dotted quad (15) and its NUL; it is

@@ -13,7 +13,8 @@ pub struct AddressText {
 }
 
 impl AddressText {
-    fn new() -> AddressText {
+    /// No text yet.
+    pub fn new() -> AddressText {
         AddressText {
             bytes: [0; CAPACITY],
             len: 0,
@@ -79,12 +80,27 @@ const DECIMAL_OCTETS: [[u8; 4]; 256] = {
     table
 };
 
+impl Default for AddressText {
+    fn default() -> AddressText {
+        AddressText::new()
+    }
+}
+
 /// Dotted-quad text ("192.168.1.1").
 #[inline]
 pub fn format_ipv4(address: [u8; 4]) -> AddressText {
     let mut text = AddressText::new();
-    text.push_ipv4(address);
+    format_ipv4_into(&mut text, address);
     text
+}
+
+/// [`format_ipv4`] into `text` (new), which stays where the caller keeps it. The C shell formats
+/// this way: the text is written a few bytes at a time, and a copy of the returned value (which
+/// the compiler may or may not make) would read it back in wider pieces than it was written,
+/// which stalls the processor until the writes are done.
+#[inline]
+pub fn format_ipv4_into(text: &mut AddressText, address: [u8; 4]) {
+    text.push_ipv4(address);
 }
 
 /// IPv6 text, with glibc's choices: lowercase hex without leading zeros; the longest run of two or
@@ -93,6 +109,15 @@ pub fn format_ipv4(address: [u8; 4]) -> AddressText {
 /// form ("::ffff:1.2.3.4"). So ::0.0.1.2 prints as "::102".
 #[inline]
 pub fn format_ipv6(address: [u8; 16]) -> AddressText {
+    let mut text = AddressText::new();
+    format_ipv6_into(&mut text, address);
+    text
+}
+
+/// [`format_ipv6`] into `text` (new), which stays where the caller keeps it (see
+/// [`format_ipv4_into`]).
+#[inline]
+pub fn format_ipv6_into(text: &mut AddressText, address: [u8; 16]) {
     let mut groups = [0u16; 8];
     for (group, pair) in groups.iter_mut().zip(address.chunks_exact(2)) {
         *group = u16::from_be_bytes([pair[0], pair[1]]);
@@ -101,7 +126,6 @@ pub fn format_ipv6(address: [u8; 16]) -> AddressText {
     let run_end = run_start + run_len;
     let dotted_tail = run_start == 0 && (run_len == 6 || (run_len == 5 && groups[5] == 0xffff));
 
-    let mut text = AddressText::new();
     let mut index = 0;
     while index < 8 {
         if index == run_start && run_len > 0 {
@@ -114,7 +138,7 @@ pub fn format_ipv6(address: [u8; 16]) -> AddressText {
         }
         if index == 6 && dotted_tail {
             text.push_ipv4([address[12], address[13], address[14], address[15]]);
-            return text;
+            return;
         }
         text.push_hex_group(groups[index]);
         index += 1;
@@ -122,7 +146,6 @@ pub fn format_ipv6(address: [u8; 16]) -> AddressText {
     if run_len > 0 && run_end == 8 {
         text.push(b':');
     }
-    text
 }
 
 /// The start and length of the first longest run of zero groups, or length 0 if no run is two or more

@@ -66,6 +66,12 @@ fn read_octet<S: ByteStream>(text: &mut S) -> Option<(u32, u8)> {
 /// ("127.1" is 127.0.0.1, "4294967295" is 255.255.255.255). The text may go on after a whitespace
 /// byte, which ends the address. Returns the address in host byte order.
 pub fn parse_ipv4_legacy(text: &[u8]) -> Option<u32> {
+    parse_ipv4_legacy_prefix(text).map(|(address, _)| address)
+}
+
+/// [`parse_ipv4_legacy`], with the text after the address: empty, or starting with the white space
+/// that ended it.
+pub fn parse_ipv4_legacy_prefix(text: &[u8]) -> Option<(u32, &[u8])> {
     // The largest value the last part may have, by the number of parts before it.
     const LAST_PART_MAX: [u32; 4] = [0xffff_ffff, 0x00ff_ffff, 0x0000_ffff, 0x0000_00ff];
     let mut address: u32 = 0;
@@ -87,7 +93,7 @@ pub fn parse_ipv4_legacy(text: &[u8]) -> Option<u32> {
                 if value > *LAST_PART_MAX.get(parts_before)? {
                     return None;
                 }
-                return Some(address | value);
+                return Some((address | value, after));
             }
         }
     }

@@ -13,26 +13,34 @@ pub(crate) const MAX_LEN: usize = 45;
 /// or trailing ':' is refused; the dotted quad may end any address that has room for it.
 #[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
+    parse_ipv6_bits(text).map(u128::to_be_bytes)
+}
+
+/// [`parse_ipv6`], returning the address as one 128-bit number (the first group in the top bits).
+#[inline(always)]
+pub fn parse_ipv6_bits(text: &[u8]) -> Option<u128> {
     // The groups are shifted into integers, never stored in an array, so that the result does not
     // round-trip through memory: `groups` collects them, and at "::" those read so far move to
-    // `before_gap`, to be shifted into place at the end.
+    // `before_gap`, to be shifted into place at the end. `rest` is the text not read yet (a slice
+    // rather than a position: one length to check per group).
     let mut groups: u128 = 0;
     let mut filled: u32 = 0;
     let mut before_gap: Option<(u128, u32)> = None;
-    let mut position = match text {
+    let mut rest = match text {
         [] | [b':'] => return None,
-        [b':', b':', ..] => {
+        [b':', b':', rest @ ..] => {
             before_gap = Some((0, 0));
-            2
+            rest
         }
         [b':', ..] => return None,
-        _ => 0,
+        _ => text,
     };
     // Each turn reads one group and what follows it.
     loop {
-        let group_start = position;
-        let (hex, digits, next_class) = read_group(text, position)?;
-        position += digits;
+        let group = rest;
+        let (hex, digits, next_class) = read_group(group)?;
+        // Past the group and the byte after it (nothing is left after the end).
+        rest = group.get(digits + 1..).unwrap_or_default();
         match next_class {
             // The text may end right after "::" (no group read since), not after a single ':'.
             END if digits == 0 => match before_gap {
@@ -64,34 +72,34 @@ pub fn parse_ipv6(text: &[u8]) -> Option<[u8; 16]> {
             }
             DOT if filled <= 6 => {
                 // The group was the first part of a dotted quad, which must end the text.
-                let ipv4 = parse_ipv4_strict(text.get(group_start..)?)?;
+                let ipv4 = parse_ipv4_strict(group)?;
                 groups = (groups << 32) | u128::from(u32::from_be_bytes(ipv4));
                 filled += 2;
                 break;
             }
             _ => return None,
         }
-        position += 1;
     }
-    let address = match (before_gap, filled) {
-        (None, 8) => groups,
+    match (before_gap, filled) {
+        (None, 8) => Some(groups),
         // Too few groups, or a "::" standing for none.
-        (None, _) | (Some(_), 8) => return None,
-        (Some((before, count)), _) => before.checked_shl(128 - 16 * count).unwrap_or(0) | groups,
-    };
-    Some(address.to_be_bytes())
+        (None, _) | (Some(_), 8) => None,
+        // Nothing before "::": the groups after it are the address as they stand.
+        (Some((_, 0)), _) => Some(groups),
+        (Some((before, count)), _) => Some((before << (128 - 16 * count)) | groups),
+    }
 }
 
-/// Reads the group of up to four hex digits at `start`: its value, how many digits, and the class of
-/// the byte after them (`END` past the text); `None` if a fifth hex digit follows.
+/// Reads the group of up to four hex digits that starts `text`: its value, how many digits, and
+/// the class of the byte after them (`END` past the text); `None` if a fifth hex digit follows.
 #[inline(always)]
-fn read_group(text: &[u8], start: usize) -> Option<(u16, usize, u8)> {
+fn read_group(text: &[u8]) -> Option<(u32, usize, u8)> {
     let class = |byte: u8| CLASSES[usize::from(byte)];
-    // With five bytes in view (the most a group and the byte after it need), no bounds checks.
-    if let Some(&[a, b, c, d, e]) = text.get(start..start + 5) {
+    // With five bytes in view (the most a group and the byte after it need), one length check.
+    if let [a, b, c, d, e, ..] = *text {
         let (a, b, c, d) = (class(a), class(b), class(c), class(d));
         // Only digits' classes (their values, 0..=15) reach `nibble`.
-        let nibble = u16::from;
+        let nibble = u32::from;
         return Some(if a > 0xf {
             (0, 0, a)
         } else if b > 0xf {
@@ -107,17 +115,18 @@ fn read_group(text: &[u8], start: usize) -> Option<(u16, usize, u8)> {
             (value, 4, class(e))
         });
     }
-    let mut value: u16 = 0;
+    // The end of the text is near: byte by byte.
+    let mut value: u32 = 0;
     let mut digits = 0;
     loop {
-        let next_class = text.get(start + digits).map_or(END, |&byte| class(byte));
+        let next_class = text.get(digits).map_or(END, |&byte| class(byte));
         if next_class > 0xf {
             return Some((value, digits, next_class));
         }
         if digits == 4 {
             return None;
         }
-        value = (value << 4) | u16::from(next_class);
+        value = (value << 4) | u32::from(next_class);
         digits += 1;
     }
 }

@@ -8,7 +8,7 @@ use super::sources::Destination;
 const INLINE: usize = 2;
 
 /// A list of destinations: inline up to two, on the heap beyond.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Destinations {
     /// Holds every destination once there are more than `INLINE`.
     heap: Vec<Destination>,
@@ -17,16 +17,30 @@ pub struct Destinations {
 }
 
 impl Destinations {
-    pub fn new() -> Destinations {
-        Destinations::default()
+    #[inline]
+    pub const fn new() -> Destinations {
+        Destinations {
+            heap: Vec::new(),
+            inline_len: 0,
+            slots: [Destination::UNSPECIFIED; INLINE],
+        }
     }
 
+    #[inline]
     pub fn push(&mut self, destination: Destination) {
-        if self.heap.is_empty() && self.inline_len < INLINE {
-            self.slots[self.inline_len] = destination;
-            self.inline_len += 1;
-            return;
+        if self.heap.is_empty() {
+            if let Some(slot) = self.slots.get_mut(self.inline_len) {
+                slot.set(destination);
+                self.inline_len += 1;
+                return;
+            }
         }
+        self.push_to_heap(destination);
+    }
+
+    /// Moves the inline destinations to the heap, the first time, and adds `destination` there.
+    #[inline(never)]
+    fn push_to_heap(&mut self, destination: Destination) {
         if self.heap.is_empty() {
             self.heap.extend_from_slice(&self.slots[..self.inline_len]);
         }
@@ -39,9 +53,16 @@ impl Destinations {
     }
 }
 
+impl Default for Destinations {
+    fn default() -> Destinations {
+        Destinations::new()
+    }
+}
+
 impl Deref for Destinations {
     type Target = [Destination];
 
+    #[inline]
     fn deref(&self) -> &[Destination] {
         if self.heap.is_empty() {
             &self.slots[..self.inline_len]
@@ -52,6 +73,7 @@ impl Deref for Destinations {
 }
 
 impl DerefMut for Destinations {
+    #[inline]
     fn deref_mut(&mut self) -> &mut [Destination] {
         if self.heap.is_empty() {
             &mut self.slots[..self.inline_len]
@@ -101,7 +123,7 @@ mod tests {
         }
         let expected: Vec<Destination> = (1..=5).map(destination).collect();
         assert_eq!(&*list, expected.as_slice());
-        list.retain(|d| d.address != destination(2).address);
+        list.retain(|d| *d != destination(2));
         assert_eq!(list.len(), 4);
         assert_eq!(list[1], destination(3));
     }

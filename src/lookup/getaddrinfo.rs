@@ -10,8 +10,10 @@ use super::constants::*;
 use super::destinations::Destinations;
 use super::gai_error::GaiError;
 use super::idna;
-use super::literal::{parse_ipv4_aton_exact, parse_ipv6, parse_numeric_scope, scope_may_be_named};
-use super::service::{parse_service, service_tuples, ServiceTuples};
+use super::literal::{
+    ipv4_mapped, parse_ipv4_aton_exact, parse_ipv6_bits, parse_numeric_scope, scope_may_be_named,
+};
+use super::service::{parse_service, service_tuples, Service, ServiceTuples};
 use super::sources::{
     Destination, HostSource, LookupFamily, NameSources, NssStatus, SourceFailure,
 };
@@ -43,6 +45,26 @@ pub struct Resolution {
     pub canonical_name: Option<Vec<u8>>,
 }
 
+impl Default for Resolution {
+    fn default() -> Resolution {
+        Resolution::new()
+    }
+}
+
+impl Resolution {
+    /// Nothing resolved yet: what [`getaddrinfo_into`] starts from. (A function rather than a
+    /// constant: a constant this size is copied in with a call to memcpy.)
+    #[inline]
+    pub const fn new() -> Resolution {
+        Resolution {
+            flags: 0,
+            destinations: Destinations::new(),
+            services: ServiceTuples::EMPTY,
+            canonical_name: None,
+        }
+    }
+}
+
 /// Resolves `node` and `service` as glibc's getaddrinfo does. `None` stands for a NULL pointer.
 pub fn getaddrinfo(
     node: Option<&[u8]>,
@@ -50,6 +72,24 @@ pub fn getaddrinfo(
     hints: Option<&Hints>,
     sources: &dyn NameSources,
 ) -> Result<Resolution, GaiError> {
+    let mut resolution = Resolution::new();
+    getaddrinfo_into(node, service, hints, sources, &mut resolution)?;
+    Ok(resolution)
+}
+
+/// [`getaddrinfo`] into `resolution`, which starts as [`Resolution::new`].
+///
+/// The result is built where it will be read: the C shell packs it in place. Moving a result just
+/// written field by field would read it back wider than it was written, which the processor cannot
+/// serve from its store buffer and waits for.
+#[inline]
+pub fn getaddrinfo_into(
+    node: Option<&[u8]>,
+    service: Option<&[u8]>,
+    hints: Option<&Hints>,
+    sources: &dyn NameSources,
+    resolution: &mut Resolution,
+) -> Result<(), GaiError> {
     let node = node.filter(|n| *n != b"*");
     let service = service.filter(|s| *s != b"*");
     if node.is_none() && service.is_none() {
@@ -62,14 +102,84 @@ pub fn getaddrinfo(
     }
     let service = parse_service(service, hints.flags & AI_NUMERICSERV != 0)?;
     let port_of = |name: &[u8], protocol: &str| sources.service_port(name, protocol);
-    let services = service_tuples(service, hints.socktype, hints.protocol, &port_of)?;
-    let hosts = match node {
-        None => wildcard_or_loopback(&hints),
-        Some(name) => resolve_name(name, &hints, sources)?,
+    let services = &mut resolution.services;
+    service_tuples(service, hints.socktype, hints.protocol, &port_of, services)?;
+    resolution.flags = hints.flags;
+    let found = match node {
+        None => {
+            wildcard_or_loopback(&hints, &mut resolution.destinations);
+            Found::default()
+        }
+        Some(name) => resolve_name(name, &hints, sources, &mut resolution.destinations)?,
     };
-    finish(node, hints, hosts, services, sources)
+    finish(node, &hints, found, resolution, sources)
 }
 
+/// The flags a literal call may carry and still be answered by [`literal_getaddrinfo`]. The others
+/// need a source (`AI_ADDRCONFIG` the interfaces, `AI_IDN` the locale), add to the result
+/// (`AI_CANONNAME`) or are errors.
+const LITERAL_FLAGS: i32 = AI_PASSIVE
+    | AI_NUMERICHOST
+    | AI_V4MAPPED
+    | AI_ALL
+    | AI_NUMERICSERV
+    | AI_IDN_ALLOW_UNASSIGNED
+    | AI_IDN_USE_STD3_ASCII_RULES;
+
+/// What [`literal_getaddrinfo`] answers: one destination with every service tuple, each node
+/// carrying `flags`, no canonical name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiteralResolution {
+    pub flags: i32,
+    pub destination: Destination,
+    pub services: ServiceTuples,
+}
+
+/// [`getaddrinfo`] for the calls programs make most with address literals ("127.0.0.1",
+/// "::1"): a node that is an address literal, a numeric or no service, hints without the flags of
+/// [`LITERAL_FLAGS`]'s complement. They consult no source, and this answers them with none of the
+/// general path's bookkeeping (the result list, the NSS walk, sorting, the canonical name).
+///
+/// `Some` only when the answer is certainly [`getaddrinfo`]'s, with the same steps (the same
+/// service and literal parsers); every other call, every error included, is `None` and takes the
+/// general path, which stays the one reference for what glibc does.
+#[inline(always)]
+pub fn literal_getaddrinfo(
+    node: Option<&[u8]>,
+    service: Option<&[u8]>,
+    hints: Option<&Hints>,
+) -> Option<LiteralResolution> {
+    // NULL hints mean AI_ADDRCONFIG; "*" as the node means no node.
+    let hints = hints?;
+    let node = node.filter(|n| *n != b"*")?;
+    if hints.flags & !LITERAL_FLAGS != 0 || !matches!(hints.family, AF_UNSPEC | AF_INET | AF_INET6)
+    {
+        return None;
+    }
+    let service = service.filter(|s| *s != b"*");
+    let service = parse_service(service, hints.flags & AI_NUMERICSERV != 0).ok()?;
+    if let Service::Name(_) = service {
+        return None;
+    }
+    let mut services = ServiceTuples::EMPTY;
+    let no_names = |_: &[u8], _: &str| None;
+    service_tuples(
+        service,
+        hints.socktype,
+        hints.protocol,
+        &no_names,
+        &mut services,
+    )
+    .ok()?;
+    let destination = unscoped_literal(node, hints).ok()??;
+    Some(LiteralResolution {
+        flags: hints.flags,
+        destination,
+        services,
+    })
+}
+
+#[inline]
 fn check_hints(hints: &Hints, has_node: bool) -> Result<(), GaiError> {
     if hints.flags & !AI_KNOWN != 0 || (hints.flags & AI_CANONNAME != 0 && !has_node) {
         return Err(GaiError::BadFlags);
@@ -92,7 +202,17 @@ fn addrconfig_family(family: i32, (seen_v4, seen_v6): (bool, bool)) -> Result<i3
     }
 }
 
-/// The addresses found for the node, and what the later steps need to know about them.
+/// What the later steps need to know about the addresses found for the node.
+#[derive(Debug, Default)]
+struct Found {
+    /// The canonical name a source gave (`None`: the node is its own canonical name).
+    canonical_name: Option<Vec<u8>>,
+    /// An IPv6 answer came back for an AF_INET6 request (mapped IPv4 ones are then dropped unless
+    /// `AI_ALL`).
+    got_ipv6: bool,
+}
+
+/// The addresses the NSS sources found for the node, with what [`Found`] tells about them.
 #[derive(Debug, Default)]
 struct Hosts {
     destinations: Destinations,
@@ -103,9 +223,9 @@ struct Hosts {
 }
 
 /// A NULL node: `::` / `0.0.0.0` with `AI_PASSIVE`, else the loopback addresses; IPv6 first.
-fn wildcard_or_loopback(hints: &Hints) -> Hosts {
+#[inline]
+fn wildcard_or_loopback(hints: &Hints, destinations: &mut Destinations) {
     let passive = hints.flags & AI_PASSIVE != 0;
-    let mut destinations = Destinations::new();
     if hints.family != AF_INET {
         let v6 = if passive {
             Ipv6Addr::UNSPECIFIED
@@ -122,13 +242,17 @@ fn wildcard_or_loopback(hints: &Hints) -> Hosts {
         };
         destinations.push(Destination::new(IpAddr::V4(v4)));
     }
-    Hosts {
-        destinations,
-        ..Hosts::default()
-    }
 }
 
-fn resolve_name(name: &[u8], hints: &Hints, sources: &dyn NameSources) -> Result<Hosts, GaiError> {
+/// Resolves a node name into `destinations`: numerically when it is a literal, else through the
+/// NSS sources.
+#[inline(always)]
+fn resolve_name(
+    name: &[u8],
+    hints: &Hints,
+    sources: &dyn NameSources,
+    destinations: &mut Destinations,
+) -> Result<Found, GaiError> {
     let encoded;
     let name = if hints.flags & AI_IDN != 0 {
         encoded = idna::to_dns_encoding(name, sources.utf8_locale())?;
@@ -136,59 +260,100 @@ fn resolve_name(name: &[u8], hints: &Hints, sources: &dyn NameSources) -> Result
     } else {
         name
     };
-    if let Some(hosts) = numeric_host(name, hints, sources)? {
-        return Ok(hosts);
+    if numeric_host(name, hints, sources, destinations)? {
+        // A literal is its own canonical name, as the IDNA step spelled it.
+        let canonical_name = (hints.flags & AI_CANONNAME != 0).then(|| name.to_vec());
+        return Ok(Found {
+            canonical_name,
+            got_ipv6: false,
+        });
     }
     if hints.flags & AI_NUMERICHOST != 0 {
         return Err(GaiError::NoName);
     }
-    lookup_name(name, hints, sources)
+    let hosts = lookup_name(name, hints, sources)?;
+    *destinations = hosts.destinations;
+    Ok(Found {
+        canonical_name: hosts.canonical_name,
+        got_ipv6: hosts.got_ipv6,
+    })
 }
 
-/// A numeric node: an IPv4 literal (inet_aton rules) or an IPv6 literal with an optional `%scope`.
-/// `Ok(None)` when the text is not numeric.
+/// A numeric node: an IPv4 literal (inet_aton rules) or an IPv6 literal with an optional `%scope`,
+/// whose address goes to `destinations`. `Ok(false)` when the text is not numeric.
+#[inline(always)]
 fn numeric_host(
     name: &[u8],
     hints: &Hints,
     sources: &dyn NameSources,
-) -> Result<Option<Hosts>, GaiError> {
-    let canonical_name = (hints.flags & AI_CANONNAME != 0).then(|| name.to_vec());
-    let literal = |destination| {
-        Some(Hosts {
-            destinations: std::iter::once(destination).collect(),
-            canonical_name,
-            got_ipv6: false,
-        })
-    };
-    if let Some(v4) = parse_ipv4_aton_exact(name) {
-        let address = match hints.family {
-            AF_INET6 if hints.flags & AI_V4MAPPED != 0 => IpAddr::V6(v4.to_ipv6_mapped()),
-            AF_INET6 => return Err(GaiError::AddrFamily),
-            _ => IpAddr::V4(v4),
-        };
-        return Ok(literal(Destination::new(address)));
+    destinations: &mut Destinations,
+) -> Result<bool, GaiError> {
+    if let Some(destination) = unscoped_literal(name, hints)? {
+        destinations.push(destination);
+        return Ok(true);
     }
-    let (text, scope) = match name.iter().position(|&c| c == b'%') {
-        Some(at) => (&name[..at], Some(&name[at + 1..])),
-        None => (name, None),
-    };
-    let Some(v6) = parse_ipv6(text) else {
+    scoped_literal(name, hints, sources, destinations)
+}
+
+/// A node that is an address literal as a whole (no `%scope`): its destination as the hints' family
+/// reads it, `Ok(None)` when the node is not such a literal.
+#[inline(always)]
+fn unscoped_literal(name: &[u8], hints: &Hints) -> Result<Option<Destination>, GaiError> {
+    if let Some(v4) = parse_ipv4_aton_exact(name) {
+        return match hints.family {
+            AF_INET6 if hints.flags & AI_V4MAPPED != 0 => {
+                Ok(Some(Destination::v6(v4.to_ipv6_mapped(), 0)))
+            }
+            AF_INET6 => Err(GaiError::AddrFamily),
+            _ => Ok(Some(Destination::v4(v4))),
+        };
+    }
+    // A '%' is not IPv6 text: a scoped literal fails here and is read by `scoped_literal`.
+    let Some(bits) = parse_ipv6_bits(name) else {
         return Ok(None);
     };
-    let address = match (hints.family, v6.to_ipv4_mapped()) {
-        (AF_INET, Some(v4)) => IpAddr::V4(v4),
+    match (hints.family, ipv4_mapped(bits)) {
+        (AF_INET, Some(v4)) => Ok(Some(Destination::v4(v4))),
+        (AF_INET, None) => Err(GaiError::AddrFamily),
+        _ => Ok(Some(Destination::v6(Ipv6Addr::from(bits), 0))),
+    }
+}
+
+/// An IPv6 literal with a `%scope` (the text before the first '%' is the address), whose address
+/// goes to `destinations`; `Ok(false)` when the node is not one.
+#[cold]
+fn scoped_literal(
+    name: &[u8],
+    hints: &Hints,
+    sources: &dyn NameSources,
+    destinations: &mut Destinations,
+) -> Result<bool, GaiError> {
+    let Some(at) = name.iter().position(|&c| c == b'%') else {
+        return Ok(false);
+    };
+    let (text, scope) = (&name[..at], &name[at + 1..]);
+    let Some(bits) = parse_ipv6_bits(text) else {
+        return Ok(false);
+    };
+    let v6 = Ipv6Addr::from(bits);
+    // The family is checked before the scope, as glibc does.
+    let v4 = match (hints.family, ipv4_mapped(bits)) {
+        (AF_INET, Some(v4)) => Some(v4),
         (AF_INET, None) => return Err(GaiError::AddrFamily),
-        _ => IpAddr::V6(v6),
+        _ => None,
     };
-    let scope_id = match scope {
-        None => 0,
-        Some(scope) => scope_id(&v6, scope, sources).ok_or(GaiError::NoName)?,
-    };
-    Ok(literal(Destination { address, scope_id }))
+    let scope_id = scope_id(&v6, scope, sources).ok_or(GaiError::NoName)?;
+    destinations.push(match v4 {
+        // An IPv4 socket address has no room for the scope (it is still checked).
+        Some(v4) => Destination::v4(v4),
+        None => Destination::v6(v6, scope_id),
+    });
+    Ok(true)
 }
 
 /// glibc's `__inet6_scopeid_pton`: an interface name for link-local and multicast local addresses,
 /// a decimal id for any.
+#[cold]
 fn scope_id(address: &Ipv6Addr, scope: &[u8], sources: &dyn NameSources) -> Option<u32> {
     let by_name = scope_may_be_named(address)
         .then(|| sources.interface_index(scope))
@@ -199,6 +364,9 @@ fn scope_id(address: &Ipv6Addr, scope: &[u8], sources: &dyn NameSources) -> Opti
 }
 
 /// The NSS part of `gaih_inet`: the sources in nsswitch order with glibc's choice of entry points.
+/// Kept out of line: the numeric path it is the alternative to stays small.
+#[cold]
+#[inline(never)]
 fn lookup_name(name: &[u8], hints: &Hints, sources: &dyn NameSources) -> Result<Hosts, GaiError> {
     if hints.family == AF_INET && hints.flags & AI_CANONNAME == 0 {
         return gethostbyname2_ipv4(name, sources);
@@ -423,37 +591,30 @@ fn gethostbyname2_error(failure: SourceFailure) -> GaiError {
 
 /// The last steps: drop mapped IPv4 addresses when IPv6 ones were found (`AI_V4MAPPED` without
 /// `AI_ALL`), settle the canonical name, and sort when there is more than one address.
+#[inline(always)]
 fn finish(
     node: Option<&[u8]>,
-    hints: Hints,
-    mut hosts: Hosts,
-    services: ServiceTuples,
+    hints: &Hints,
+    found: Found,
+    resolution: &mut Resolution,
     sources: &dyn NameSources,
-) -> Result<Resolution, GaiError> {
-    if hosts.got_ipv6 && hints.flags & (AI_V4MAPPED | AI_ALL) == AI_V4MAPPED {
-        hosts
+) -> Result<(), GaiError> {
+    if found.got_ipv6 && hints.flags & (AI_V4MAPPED | AI_ALL) == AI_V4MAPPED {
+        resolution
             .destinations
-            .retain(|d| !matches!(d.address, IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some()));
+            .retain(|d| !matches!(d.address(), IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some()));
     }
-    let canonical_name = match (hints.flags & AI_CANONNAME != 0, node) {
-        (true, Some(node)) => {
-            let name = hosts.canonical_name.unwrap_or_else(|| node.to_vec());
-            Some(canonical_name(name, hints.flags, sources.utf8_locale())?)
-        }
-        _ => None,
-    };
-    if hosts.destinations.len() > 1 {
-        sources.sort_destinations(&mut hosts.destinations);
+    if let (true, Some(node)) = (hints.flags & AI_CANONNAME != 0, node) {
+        let name = found.canonical_name.unwrap_or_else(|| node.to_vec());
+        resolution.canonical_name = Some(canonical_name(name, hints.flags, sources.utf8_locale())?);
     }
-    if hosts.destinations.is_empty() {
+    if resolution.destinations.len() > 1 {
+        sources.sort_destinations(&mut resolution.destinations);
+    }
+    if resolution.destinations.is_empty() {
         return Err(GaiError::NoName);
     }
-    Ok(Resolution {
-        flags: hints.flags,
-        destinations: hosts.destinations,
-        services,
-        canonical_name,
-    })
+    Ok(())
 }
 
 /// With `AI_CANONIDN` the canonical name is decoded from punycode; a name that does not decode is
@@ -489,7 +650,7 @@ mod tests {
         result
             .destinations
             .iter()
-            .map(|d| d.address.to_string())
+            .map(|d| d.address().to_string())
             .collect()
     }
 
@@ -824,5 +985,89 @@ mod tests {
             ),
             Err(GaiError::IdnEncode)
         );
+    }
+
+    /// Every call the literal lane answers gets the general path's answer; the lane declines the
+    /// rest (errors included). Exhaustive over literals, services, flag subsets, families, socket
+    /// types and protocols.
+    #[test]
+    fn literal_lane_answers_as_the_general_path() {
+        let s = TestSources::default();
+        let nodes = [
+            None,
+            Some("*"),
+            Some("127.0.0.1"),
+            Some("127.1"),
+            Some("0x7f.1"),
+            Some("010.0.0.1"),
+            Some("08.1.1.1"),
+            Some("1.2.3.4 "),
+            Some("::1"),
+            Some("::"),
+            Some("::ffff:10.0.0.1"),
+            Some("2001:db8::1"),
+            Some("fe80::1%eth0"),
+            Some("fe80::1%7"),
+            Some("::1%lo"),
+            Some("localhost"),
+            Some(""),
+        ];
+        let services = [
+            None,
+            Some("*"),
+            Some(""),
+            Some("80"),
+            Some(" 80"),
+            Some("-1"),
+            Some("99999"),
+            Some("http"),
+        ];
+        let flag_bits = [
+            AI_PASSIVE,
+            AI_CANONNAME,
+            AI_NUMERICHOST,
+            AI_V4MAPPED,
+            AI_ALL,
+            AI_ADDRCONFIG,
+            AI_IDN,
+            AI_IDN_ALLOW_UNASSIGNED,
+            AI_NUMERICSERV,
+            0x800,
+        ];
+        let (mut answered, mut total) = (0, 0);
+        for subset in 0..1 << flag_bits.len() {
+            let flags = (0..flag_bits.len())
+                .filter(|bit| subset & (1 << bit) != 0)
+                .fold(0, |acc, bit| acc | flag_bits[bit]);
+            for family in [AF_UNSPEC, AF_INET, AF_INET6, 1] {
+                for (socktype, protocol) in
+                    [(0, 0), (SOCK_STREAM, 0), (SOCK_RAW, 0), (0, 17), (9, 0)]
+                {
+                    let h = hints(flags, family, socktype, protocol);
+                    for node in nodes {
+                        for service in services {
+                            let node = node.map(str::as_bytes);
+                            let service = service.map(str::as_bytes);
+                            total += 1;
+                            let Some(literal) = literal_getaddrinfo(node, service, Some(&h)) else {
+                                continue;
+                            };
+                            answered += 1;
+                            let general = getaddrinfo(node, service, Some(&h), &s).unwrap();
+                            assert_eq!(general.flags, literal.flags);
+                            assert_eq!(&*general.destinations, &[literal.destination]);
+                            assert_eq!(general.services, literal.services);
+                            assert_eq!(general.canonical_name, None);
+                        }
+                    }
+                }
+            }
+        }
+        // The lane must be taken by the calls it is for, and declined by the others.
+        assert!(
+            answered > 1000 && answered < total / 4,
+            "{answered} of {total}"
+        );
+        assert!(literal_getaddrinfo(Some(b"::1"), None, None).is_none());
     }
 }

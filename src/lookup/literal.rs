@@ -5,25 +5,68 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::inet::format;
-use crate::inet::ipv4::parse_ipv4_legacy;
+use crate::inet::ipv4::{parse_ipv4_legacy_prefix, parse_ipv4_strict_stream};
 use crate::inet::ipv6;
+use crate::inet::ByteStream;
 
 /// Parses IPv4 text as glibc's `__inet_aton_exact` does: inet_aton's 1 to 4 parts ("127.1",
 /// "0x7f.1", "1.2.3" = 1.2.0.3) with nothing after the number (inet_aton itself stops at white
 /// space; the exact variant refuses it).
+#[inline(always)]
 pub fn parse_ipv4_aton_exact(text: &[u8]) -> Option<Ipv4Addr> {
-    if text
-        .iter()
-        .any(|&c| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-    {
+    // Every form starts with a digit: other text (an IPv6 literal, a name) is refused at once.
+    if !text.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    parse_ipv4_legacy(text).map(Ipv4Addr::from)
+    // Most numeric hosts are plain dotted quads ("127.0.0.1"): the strict parser reads them far
+    // faster than the C-integer rules, and a strict quad means the same to both.
+    if let Some(quad) = parse_ipv4_strict_stream(&mut WholeText(text.iter())) {
+        return Some(Ipv4Addr::from(quad));
+    }
+    parse_ipv4_aton_exact_slow(text)
+}
+
+/// The forms beyond the strict quad. The legacy parser stops at white space, so it read the whole
+/// text exactly when nothing follows the number.
+#[inline(never)]
+fn parse_ipv4_aton_exact_slow(text: &[u8]) -> Option<Ipv4Addr> {
+    let (address, rest) = parse_ipv4_legacy_prefix(text)?;
+    rest.is_empty().then(|| Ipv4Addr::from(address))
+}
+
+/// Text read to its very end: a NUL byte inside it is a byte like any other that cannot belong to an
+/// address (the strict parser takes 0 for the end of the text).
+struct WholeText<'a>(core::slice::Iter<'a, u8>);
+
+impl ByteStream for WholeText<'_> {
+    #[inline(always)]
+    fn next_byte(&mut self) -> u8 {
+        match self.0.next() {
+            None => 0,
+            Some(0) => b'/',
+            Some(&byte) => byte,
+        }
+    }
 }
 
 /// Parses IPv6 text as inet_pton(AF_INET6) does (no scope).
+#[inline]
 pub fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
-    ipv6::parse_ipv6(text).map(Ipv6Addr::from)
+    ipv6::parse_ipv6_bits(text).map(Ipv6Addr::from)
+}
+
+/// Parses IPv6 text as inet_pton(AF_INET6) does (no scope), into the address's 128 bits, the first
+/// group on top: the form the numeric getaddrinfo path computes with.
+#[inline(always)]
+pub fn parse_ipv6_bits(text: &[u8]) -> Option<u128> {
+    ipv6::parse_ipv6_bits(text)
+}
+
+/// The IPv4 address in an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), given as its bits
+/// (`Ipv6Addr::to_ipv4_mapped` works on the bytes, at many times the cost).
+#[inline]
+pub fn ipv4_mapped(bits: u128) -> Option<Ipv4Addr> {
+    (bits >> 32 == 0xffff).then_some(Ipv4Addr::from(bits as u32))
 }
 
 /// Formats an IPv6 address exactly as glibc 2.36's inet_ntop.

@@ -45,11 +45,13 @@ const TYPE_PROTOS: [TypeProto; 7] = [
 ];
 
 impl TypeProto {
+    #[inline]
     fn matches(&self, socktype: i32, protocol: i32) -> bool {
         (socktype == 0 || socktype == self.socktype)
             && (protocol == 0 || self.protocol_any || protocol == self.protocol)
     }
 
+    #[inline]
     fn tuple(&self, requested_protocol: i32, port: u16) -> ServiceTuple {
         let protocol = if self.protocol_any {
             requested_protocol
@@ -79,6 +81,7 @@ pub enum Service<'a> {
 /// space and a sign are accepted, the value is truncated to `int` (a negative one is treated as a
 /// name) and then to 16 bits, and anything left after the digits makes the whole string a name —
 /// which `AI_NUMERICSERV` refuses with `EAI_NONAME`.
+#[inline(always)]
 pub fn parse_service(service: Option<&[u8]>, numeric_only: bool) -> Result<Service<'_>, GaiError> {
     let text = match service {
         None | Some(b"") => return Ok(Service::None),
@@ -94,7 +97,12 @@ pub fn parse_service(service: Option<&[u8]>, numeric_only: bool) -> Result<Servi
 
 /// `strtoul(text, &end, 10)` when `*end == '\0'`, else `None`. Overflow saturates to `ULONG_MAX`
 /// as strtoul does; a minus sign negates in unsigned arithmetic.
+#[inline]
 fn strtoul_whole(text: &[u8]) -> Option<u64> {
+    // Almost every numeric service is plain digits: one pass, without the space and sign steps.
+    if text.first().is_some_and(u8::is_ascii_digit) {
+        return decimal_digits(text);
+    }
     let start = text
         .iter()
         .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?;
@@ -103,20 +111,37 @@ fn strtoul_whole(text: &[u8]) -> Option<u64> {
         [b'+', rest @ ..] => (false, rest),
         rest => (false, rest),
     };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() {
         return None;
     }
-    let value = digits
-        .iter()
-        .try_fold(0u64, |acc, &c| {
-            acc.checked_mul(10)?.checked_add((c - b'0') as u64)
-        })
-        .unwrap_or(u64::MAX);
+    let value = decimal_digits(digits)?;
     Some(if negative && value != u64::MAX {
         value.wrapping_neg()
     } else {
         value
     })
+}
+
+/// The value of text made only of decimal digits (saturated at `u64::MAX`), `None` if any byte is
+/// not a digit.
+#[inline]
+fn decimal_digits(digits: &[u8]) -> Option<u64> {
+    let mut value: u64 = 0;
+    let mut overflow = false;
+    for &c in digits {
+        let digit = c.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        match value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(digit)))
+        {
+            Some(next) => value = next,
+            None => overflow = true,
+        }
+    }
+    Some(if overflow { u64::MAX } else { value })
 }
 
 /// A (socket type, protocol, port) combination each address is returned with. The port is in host
@@ -128,44 +153,110 @@ pub struct ServiceTuple {
     pub port: u16,
 }
 
-/// The tuples of one getaddrinfo call, in table order (at most one per table row), kept compact
-/// (row index and port) because the result is moved around whole.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The rows returned when the hints give neither socket type nor protocol, one bit each.
+const DEFAULT_ROWS: u32 = {
+    let mut rows = 0;
+    let mut index = 0;
+    while index < TYPE_PROTOS.len() {
+        if TYPE_PROTOS[index].default {
+            rows |= 1 << index;
+        }
+        index += 1;
+    }
+    rows
+};
+
+/// The tuples of one getaddrinfo call. There is at most one per table row and they come in table
+/// order, so they are kept as a set of rows (one bit each) with each row's port.
+#[derive(Clone, Copy, Debug, Eq)]
 pub struct ServiceTuples {
-    rows: [u8; TYPE_PROTOS.len()],
-    ports: [u16; TYPE_PROTOS.len()],
-    len: u8,
+    /// Bit `i` set: `TYPE_PROTOS[i]` is one of the tuples. (A whole `u32`: the fields have no
+    /// padding between them, which a load could be widened into.)
+    rows: u32,
+    /// Each row's port. Every row has the same one unless the service is a name (found per
+    /// protocol); the array has a slot more than the table so that it is written whole.
+    ports: [u16; 8],
     /// The protocol the hints asked for, which `protocol_any` rows return.
     requested_protocol: i32,
 }
 
 impl ServiceTuples {
+    /// No tuple.
+    pub(crate) const EMPTY: ServiceTuples = ServiceTuples {
+        rows: 0,
+        ports: [0; 8],
+        requested_protocol: 0,
+    };
+
+    /// The given rows, all with `port`.
+    #[inline]
+    fn same_port(rows: u32, port: u16, requested_protocol: i32) -> ServiceTuples {
+        ServiceTuples {
+            rows,
+            ports: [port; 8],
+            requested_protocol,
+        }
+    }
+
     fn push(&mut self, row: usize, port: u16) {
-        let at = self.len as usize;
-        if let (Some(row_slot), Some(port_slot)) = (self.rows.get_mut(at), self.ports.get_mut(at)) {
-            (*row_slot, *port_slot) = (row as u8, port);
-            self.len += 1;
+        if let Some(slot) = self.ports.get_mut(row) {
+            *slot = port;
+            self.rows |= 1 << row;
         }
     }
 
     pub fn len(&self) -> usize {
-        self.len as usize
+        self.rows.count_ones() as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.rows == 0
     }
 
     /// The tuples in order.
-    pub fn iter(&self) -> impl Iterator<Item = ServiceTuple> + '_ {
-        let rows = self.rows.iter().zip(&self.ports).take(self.len as usize);
-        rows.filter_map(|(&row, &port)| {
-            Some(
-                TYPE_PROTOS
-                    .get(row as usize)?
-                    .tuple(self.requested_protocol, port),
-            )
-        })
+    #[inline]
+    pub fn iter(&self) -> ServiceTupleIter<'_> {
+        ServiceTupleIter {
+            tuples: self,
+            rows: self.rows,
+        }
+    }
+}
+
+impl Default for ServiceTuples {
+    fn default() -> ServiceTuples {
+        ServiceTuples::EMPTY
+    }
+}
+
+/// Equal when they hold the same tuples (the ports of rows not in the set do not matter).
+impl PartialEq for ServiceTuples {
+    fn eq(&self, other: &ServiceTuples) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+/// The tuples of a [`ServiceTuples`], in table order.
+#[derive(Clone)]
+pub struct ServiceTupleIter<'a> {
+    tuples: &'a ServiceTuples,
+    /// The rows not yet returned.
+    rows: u32,
+}
+
+impl Iterator for ServiceTupleIter<'_> {
+    type Item = ServiceTuple;
+
+    #[inline]
+    fn next(&mut self) -> Option<ServiceTuple> {
+        let row = self.rows.trailing_zeros() as usize;
+        self.rows &= self.rows.wrapping_sub(1);
+        let port = *self.tuples.ports.get(row)?;
+        Some(
+            TYPE_PROTOS
+                .get(row)?
+                .tuple(self.tuples.requested_protocol, port),
+        )
     }
 }
 
@@ -173,20 +264,21 @@ impl ServiceTuples {
 /// the first matching row is used (none: `EAI_SOCKTYPE`, or `EAI_SERVICE` if only a protocol was
 /// given); without them the default rows, or for a named service every row whose protocol lists it.
 /// `port_of(name, protocol)` looks a service name up in the services database.
+///
+/// The tuples are written to `tuples`, where the caller keeps them (a returned value would be
+/// copied there through memory, in pieces of other sizes than it was written in).
+#[inline(always)]
 pub fn service_tuples(
     service: Service<'_>,
     socktype: i32,
     protocol: i32,
     port_of: &dyn Fn(&[u8], &str) -> Option<u16>,
-) -> Result<ServiceTuples, GaiError> {
-    let mut tuples = ServiceTuples {
-        requested_protocol: protocol,
-        ..ServiceTuples::default()
-    };
-    let rows = TYPE_PROTOS.iter().enumerate();
+    tuples: &mut ServiceTuples,
+) -> Result<(), GaiError> {
     if socktype != 0 || protocol != 0 {
-        let chosen = rows
-            .clone()
+        let chosen = TYPE_PROTOS
+            .iter()
+            .enumerate()
             .find(|(_, row)| row.matches(socktype, protocol));
         let (index, row) = chosen.ok_or(if socktype != 0 {
             GaiError::SockType
@@ -199,29 +291,33 @@ pub fn service_tuples(
             Service::Number(port) => port,
             Service::Name(name) => port_of(name, row.name).ok_or(GaiError::Service)?,
         };
-        tuples.push(index, port);
-        return Ok(tuples);
+        *tuples = ServiceTuples::same_port(1 << index, port, protocol);
+        return Ok(());
     }
-    match service {
-        Service::None | Service::Number(_) => {
-            let port = if let Service::Number(port) = service {
-                port
-            } else {
-                0
-            };
-            rows.filter(|(_, row)| row.default)
-                .for_each(|(index, _)| tuples.push(index, port));
+    *tuples = match service {
+        Service::None => ServiceTuples::same_port(DEFAULT_ROWS, 0, protocol),
+        Service::Number(port) => ServiceTuples::same_port(DEFAULT_ROWS, port, protocol),
+        Service::Name(name) => named_service_tuples(name, protocol, port_of)?,
+    };
+    Ok(())
+}
+
+/// A named service without socket type or protocol: every row whose protocol lists the name.
+#[cold]
+fn named_service_tuples(
+    name: &[u8],
+    protocol: i32,
+    port_of: &dyn Fn(&[u8], &str) -> Option<u16>,
+) -> Result<ServiceTuples, GaiError> {
+    let mut tuples = ServiceTuples::same_port(0, 0, protocol);
+    let rows = TYPE_PROTOS.iter().enumerate();
+    for (index, row) in rows.filter(|(_, row)| !row.no_service) {
+        if let Some(port) = port_of(name, row.name) {
+            tuples.push(index, port);
         }
-        Service::Name(name) => {
-            for (index, row) in rows.filter(|(_, row)| !row.no_service) {
-                if let Some(port) = port_of(name, row.name) {
-                    tuples.push(index, port);
-                }
-            }
-            if tuples.is_empty() {
-                return Err(GaiError::Service);
-            }
-        }
+    }
+    if tuples.is_empty() {
+        return Err(GaiError::Service);
     }
     Ok(tuples)
 }
@@ -244,8 +340,12 @@ mod tests {
         socktype: i32,
         protocol: i32,
     ) -> Result<Vec<(i32, i32, u16)>, GaiError> {
-        service_tuples(service, socktype, protocol, &services)
-            .map(|t| t.iter().map(|t| (t.socktype, t.protocol, t.port)).collect())
+        let mut found = ServiceTuples::EMPTY;
+        service_tuples(service, socktype, protocol, &services, &mut found)?;
+        Ok(found
+            .iter()
+            .map(|t| (t.socktype, t.protocol, t.port))
+            .collect())
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! interfaces, and destination sorting. The logic is written against this trait so that it is
 //! unit-tested with doubles; `system::SystemSources` is the real one.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Where host names come from, as the `hosts:` line of nsswitch.conf lists them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,24 +117,74 @@ pub trait NameSources {
 }
 
 /// One address getaddrinfo returns (with every service tuple).
+///
+/// The address is kept as 128 aligned bits rather than an `IpAddr` (a tag byte followed by unaligned
+/// bytes): a destination is written once and read back field by field, each read the width of the
+/// write, so the processor forwards the stores instead of stalling on them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Destination {
-    pub address: IpAddr,
+    /// An IPv6 address's bits, or an IPv4 address's in the low 32 bits.
+    bits: u128,
+    ipv6: bool,
     /// The IPv6 scope id (0 for IPv4 and unscoped addresses).
     pub scope_id: u32,
 }
 
 impl Default for Destination {
     fn default() -> Destination {
-        Destination::new(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+        Destination::UNSPECIFIED
     }
 }
 
 impl Destination {
+    /// 0.0.0.0.
+    pub(crate) const UNSPECIFIED: Destination = Destination {
+        bits: 0,
+        ipv6: false,
+        scope_id: 0,
+    };
+
+    /// Overwrites this destination with `value`, field by field: a copy of the whole value would
+    /// read it back from memory wider than it was written when it was just built there (see
+    /// `getaddrinfo_into`).
+    #[inline]
+    pub fn set(&mut self, value: Destination) {
+        self.bits = value.bits;
+        self.ipv6 = value.ipv6;
+        self.scope_id = value.scope_id;
+    }
+    #[inline]
     pub fn new(address: IpAddr) -> Destination {
+        match address {
+            IpAddr::V4(v4) => Destination::v4(v4),
+            IpAddr::V6(v6) => Destination::v6(v6, 0),
+        }
+    }
+
+    #[inline]
+    pub fn v4(address: Ipv4Addr) -> Destination {
         Destination {
-            address,
+            bits: u128::from(u32::from(address)),
+            ipv6: false,
             scope_id: 0,
+        }
+    }
+
+    #[inline]
+    pub fn v6(address: Ipv6Addr, scope_id: u32) -> Destination {
+        Destination {
+            bits: u128::from(address),
+            ipv6: true,
+            scope_id,
+        }
+    }
+
+    #[inline]
+    pub fn address(&self) -> IpAddr {
+        if self.ipv6 {
+            IpAddr::V6(Ipv6Addr::from(self.bits))
+        } else {
+            IpAddr::V4(Ipv4Addr::from(self.bits as u32))
         }
     }
 }

@@ -215,7 +215,7 @@ impl NameSources for SystemSources {
     fn sort_destinations(&self, destinations: &mut [Destination]) {
         let addresses: Vec<SocketAddr> = destinations
             .iter()
-            .map(|d| match d.address {
+            .map(|d| match d.address() {
                 IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
                 IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
             })

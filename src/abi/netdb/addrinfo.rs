@@ -3,13 +3,18 @@
 //! name is a separate `malloc`ed string on the first node. Either library's freeaddrinfo frees them.
 
 use core::ffi::{c_char, c_int, CStr};
-use core::ptr;
+use core::mem::size_of;
+use core::ptr::{self, addr_of_mut};
+use core::slice;
+use std::net::IpAddr;
 
 use libc::{addrinfo, sockaddr, sockaddr_in, sockaddr_in6};
 
 use crate::lookup::gai_error::GaiError;
-use crate::lookup::getaddrinfo::{getaddrinfo as resolve, Hints, Resolution};
-use crate::lookup::service::ServiceTuple;
+use crate::lookup::getaddrinfo::{
+    getaddrinfo_into as resolve, literal_getaddrinfo, Hints, Resolution,
+};
+use crate::lookup::service::{ServiceTuple, ServiceTuples};
 use crate::lookup::sources::Destination;
 use crate::lookup::system::SystemSources;
 use crate::sys::{get_errno, set_errno, Errno};
@@ -46,12 +51,17 @@ pub unsafe extern "C" fn getaddrinfo(
         socktype: h.ai_socktype,
         protocol: h.ai_protocol,
     });
-    let idn = hints.is_some_and(|h| h.flags & IDN_FLAGS != 0);
-    let sources = SystemSources::new(idn && locale_is_utf8());
-    // The file reads below may touch errno; it is restored unless the result is EAI_SYSTEM.
+    // The file reads of a lookup may touch errno; it is restored unless the result is EAI_SYSTEM.
     let saved_errno = get_errno();
-    let packed = resolve(node, service, hints.as_ref(), &sources)
-        .and_then(|r| pack(&r).ok_or(GaiError::Memory));
+    let packed = match literal_getaddrinfo(node, service, hints.as_ref()) {
+        Some(literal) => pack(
+            literal.flags,
+            slice::from_ref(&literal.destination),
+            &literal.services,
+            None,
+        ),
+        None => resolve_and_pack(node, service, hints.as_ref()),
+    };
     set_errno(saved_errno);
     match packed {
         Ok(list) => {
@@ -90,7 +100,11 @@ pub unsafe extern "C" fn freeaddrinfo(res: *mut addrinfo) {
         let next = unsafe { (*node).ai_next };
         // SAFETY: `ai_canonname` is NULL or its own malloc block; the node is one malloc block.
         unsafe {
-            libc::free((*node).ai_canonname.cast());
+            let canonical_name = (*node).ai_canonname;
+            // Only the first node can have one: the others skip a call to free(NULL).
+            if !canonical_name.is_null() {
+                libc::free(canonical_name.cast());
+            }
             libc::free(node.cast());
         }
         node = next;
@@ -115,17 +129,47 @@ fn locale_is_utf8() -> bool {
     !codeset.is_null() && unsafe { CStr::from_ptr(codeset) }.to_bytes() == b"UTF-8"
 }
 
-/// Builds the C list: destination × service tuple nodes in order, the canonical name on the first.
-/// `None` when malloc fails (everything already allocated is freed).
-fn pack(resolution: &Resolution) -> Option<*mut addrinfo> {
+/// Every call but the literal ones [`literal_getaddrinfo`] answers: the whole of getaddrinfo, with
+/// the system's sources, packed. Out of line, so that the literal path's function stays small.
+#[inline(never)]
+fn resolve_and_pack(
+    node: Option<&[u8]>,
+    service: Option<&[u8]>,
+    hints: Option<&Hints>,
+) -> Result<*mut addrinfo, GaiError> {
+    let idn = hints.is_some_and(|h| h.flags & IDN_FLAGS != 0);
+    let sources = SystemSources::new(idn && locale_is_utf8());
+    // The resolution is built here and packed where it lies (see `getaddrinfo_into`).
+    let mut resolution = Resolution::new();
+    resolve(node, service, hints, &sources, &mut resolution)?;
+    pack(
+        resolution.flags,
+        &resolution.destinations,
+        &resolution.services,
+        resolution.canonical_name.as_deref(),
+    )
+}
+
+/// Builds the C list: destination × service tuple nodes in order, each with `flags`, the
+/// canonical name on the first. `EAI_MEMORY` when malloc fails (everything already allocated is
+/// freed).
+#[inline(always)]
+fn pack(
+    flags: c_int,
+    destinations: &[Destination],
+    services: &ServiceTuples,
+    canonical_name: Option<&[u8]>,
+) -> Result<*mut addrinfo, GaiError> {
     let mut head: *mut addrinfo = ptr::null_mut();
     let mut tail: *mut *mut addrinfo = &mut head;
-    for destination in resolution.destinations.iter() {
-        for tuple in resolution.services.iter() {
-            let Some(node) = new_node(resolution.flags, destination, &tuple) else {
+    for destination in destinations {
+        // The socket address is made once per destination; each tuple only sets its port.
+        let address = SocketAddress::new(destination);
+        for tuple in services.iter() {
+            let Some(node) = new_node(flags, &address, &tuple) else {
                 // SAFETY: `head` is a well-formed list built here.
                 unsafe { freeaddrinfo(head) };
-                return None;
+                return Err(GaiError::Memory);
             };
             // SAFETY: `tail` points to `head` or to the `ai_next` of the last node, both writable.
             unsafe {
@@ -134,85 +178,86 @@ fn pack(resolution: &Resolution) -> Option<*mut addrinfo> {
             }
         }
     }
-    if let (Some(name), false) = (&resolution.canonical_name, head.is_null()) {
+    if let (Some(name), false) = (canonical_name, head.is_null()) {
         let Some(copy) = malloc_string(name) else {
             // SAFETY: as above.
             unsafe { freeaddrinfo(head) };
-            return None;
+            return Err(GaiError::Memory);
         };
         // SAFETY: `head` is a node allocated above.
         unsafe { (*head).ai_canonname = copy };
     }
-    Some(head)
+    Ok(head)
+}
+
+/// What the socket addresses of one destination's nodes share (each node sets its own port).
+#[derive(Clone, Copy)]
+enum SocketAddress {
+    /// The address in network byte order.
+    V4(u32),
+    V6([u8; 16], u32),
+}
+
+impl SocketAddress {
+    #[inline]
+    fn new(destination: &Destination) -> SocketAddress {
+        match destination.address() {
+            IpAddr::V4(v4) => SocketAddress::V4(u32::from(v4).to_be()),
+            IpAddr::V6(v6) => SocketAddress::V6(v6.octets(), destination.scope_id),
+        }
+    }
 }
 
 /// One node and its socket address in a single malloc block, as glibc's `generate_addrinfo`.
-fn new_node(
-    flags: c_int,
-    destination: &Destination,
-    tuple: &ServiceTuple,
-) -> Option<*mut addrinfo> {
-    let node_size = core::mem::size_of::<addrinfo>();
-    let (family, address_size) = match destination.address {
-        std::net::IpAddr::V4(_) => (libc::AF_INET, core::mem::size_of::<sockaddr_in>()),
-        std::net::IpAddr::V6(_) => (libc::AF_INET6, core::mem::size_of::<sockaddr_in6>()),
+///
+/// Everything is written field by field from registers: a socket address built on the stack and
+/// then copied in would be read back wider than it was written, which stalls the processor.
+#[inline]
+fn new_node(flags: c_int, address: &SocketAddress, tuple: &ServiceTuple) -> Option<*mut addrinfo> {
+    let (family, address_size) = match address {
+        SocketAddress::V4(_) => (libc::AF_INET, size_of::<sockaddr_in>()),
+        SocketAddress::V6(..) => (libc::AF_INET6, size_of::<sockaddr_in6>()),
     };
     // SAFETY: plain allocation; checked for NULL below.
-    let block = unsafe { libc::malloc(node_size + address_size) }.cast::<addrinfo>();
+    let block = unsafe { libc::malloc(size_of::<addrinfo>() + address_size) }.cast::<addrinfo>();
     if block.is_null() {
         return None;
     }
     // SAFETY: the block holds a `struct addrinfo` (malloc's alignment suffices) followed by
-    // `address_size` bytes, which `write_sockaddr` fills.
+    // `address_size` bytes for the socket address, whose alignment (4) the end of the
+    // `struct addrinfo` (48 bytes) keeps; every field is written before the block is handed out.
     unsafe {
-        let address = block.add(1).cast::<sockaddr>();
-        write_sockaddr(address, destination, tuple.port);
+        let sockaddr = block.add(1);
+        let port = tuple.port.to_be();
+        match *address {
+            SocketAddress::V4(s_addr) => {
+                let sin = sockaddr.cast::<sockaddr_in>();
+                addr_of_mut!((*sin).sin_family).write(libc::AF_INET as libc::sa_family_t);
+                addr_of_mut!((*sin).sin_port).write(port);
+                addr_of_mut!((*sin).sin_addr).write(libc::in_addr { s_addr });
+                addr_of_mut!((*sin).sin_zero).write([0; 8]);
+            }
+            SocketAddress::V6(s6_addr, scope_id) => {
+                let sin6 = sockaddr.cast::<sockaddr_in6>();
+                addr_of_mut!((*sin6).sin6_family).write(libc::AF_INET6 as libc::sa_family_t);
+                addr_of_mut!((*sin6).sin6_port).write(port);
+                addr_of_mut!((*sin6).sin6_flowinfo).write(0);
+                addr_of_mut!((*sin6).sin6_addr).write(libc::in6_addr { s6_addr });
+                addr_of_mut!((*sin6).sin6_scope_id).write(scope_id);
+            }
+        }
         block.write(addrinfo {
             ai_flags: flags,
             ai_family: family,
             ai_socktype: tuple.socktype,
             ai_protocol: tuple.protocol,
             ai_addrlen: address_size as libc::socklen_t,
-            ai_addr: address,
+            ai_addr: sockaddr.cast::<sockaddr>(),
             ai_canonname: ptr::null_mut(),
             ai_next: ptr::null_mut(),
         });
     }
     Some(block)
-}
-
-/// Writes the socket address of `destination` with `port` (host order).
-///
-/// # Safety
-/// `address` points to writable, suitably aligned memory of the family's sockaddr size.
-unsafe fn write_sockaddr(address: *mut sockaddr, destination: &Destination, port: u16) {
-    match destination.address {
-        std::net::IpAddr::V4(v4) => {
-            let sin = sockaddr_in {
-                sin_family: libc::AF_INET as libc::sa_family_t,
-                sin_port: port.to_be(),
-                sin_addr: libc::in_addr {
-                    s_addr: u32::from_ne_bytes(v4.octets()),
-                },
-                sin_zero: [0; 8],
-            };
-            // SAFETY: the caller guarantees room for a sockaddr_in.
-            unsafe { address.cast::<sockaddr_in>().write_unaligned(sin) };
-        }
-        std::net::IpAddr::V6(v6) => {
-            let sin6 = sockaddr_in6 {
-                sin6_family: libc::AF_INET6 as libc::sa_family_t,
-                sin6_port: port.to_be(),
-                sin6_flowinfo: 0,
-                sin6_addr: libc::in6_addr {
-                    s6_addr: v6.octets(),
-                },
-                sin6_scope_id: destination.scope_id,
-            };
-            // SAFETY: the caller guarantees room for a sockaddr_in6.
-            unsafe { address.cast::<sockaddr_in6>().write_unaligned(sin6) };
-        }
-    }
 }
 
 /// A malloc'ed NUL-terminated copy of `text`.
