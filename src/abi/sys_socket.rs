@@ -45,7 +45,7 @@ fn trace_result(timer: Timer, call: fmt::Arguments, result: &Result<usize, Errno
 
 /// A socket address as a trace line shows it: `ip:port` for IPv4 and IPv6 (read only after the
 /// kernel accepted it, so known readable), the family otherwise, the pointer when unread.
-enum ShownAddress {
+pub(crate) enum ShownAddress {
     V4(SocketAddrV4),
     V6(SocketAddrV6),
     Family(libc::sa_family_t),
@@ -54,7 +54,7 @@ enum ShownAddress {
 
 impl ShownAddress {
     /// `readable`: whether the kernel has just read `len` bytes at `addr` without `EFAULT`.
-    fn new(addr: *const sockaddr, len: socklen_t, readable: bool) -> Self {
+    pub(crate) fn new(addr: *const sockaddr, len: socklen_t, readable: bool) -> Self {
         let len = len as usize;
         if !readable || addr.is_null() || len < core::mem::size_of::<libc::sa_family_t>() {
             return Self::Pointer(addr);

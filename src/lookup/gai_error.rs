@@ -40,6 +40,29 @@ impl GaiError {
     }
 }
 
+/// The `EAI_*` name of a getaddrinfo / getnameinfo return value, for trace lines.
+pub fn code_name(code: i32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "EAI_BADFLAGS",
+        "EAI_NONAME",
+        "EAI_AGAIN",
+        "EAI_FAIL",
+        "EAI_NODATA",
+        "EAI_FAMILY",
+        "EAI_SOCKTYPE",
+        "EAI_SERVICE",
+        "EAI_ADDRFAMILY",
+        "EAI_MEMORY",
+        "EAI_SYSTEM",
+        "EAI_OVERFLOW",
+    ];
+    match code {
+        -105 => "EAI_IDN_ENCODE",
+        -12..=-1 => NAMES[(-code - 1) as usize],
+        _ => "?",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +74,13 @@ mod tests {
         assert_eq!(GaiError::System(5).code(), -11);
         assert_eq!(GaiError::Overflow.code(), -12);
         assert_eq!(GaiError::IdnEncode.code(), -105);
+    }
+
+    #[test]
+    fn code_names() {
+        assert_eq!(code_name(GaiError::NoName.code()), "EAI_NONAME");
+        assert_eq!(code_name(GaiError::Overflow.code()), "EAI_OVERFLOW");
+        assert_eq!(code_name(GaiError::IdnEncode.code()), "EAI_IDN_ENCODE");
+        assert_eq!(code_name(7), "?");
     }
 }

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use libc::{addrinfo, sockaddr, sockaddr_in, sockaddr_in6};
 
-use crate::lookup::gai_error::GaiError;
+use crate::lookup::gai_error::{code_name, GaiError};
 use crate::lookup::getaddrinfo::{
     getaddrinfo_into as resolve, literal_getaddrinfo, Hints, Resolution,
 };
@@ -18,6 +18,7 @@ use crate::lookup::service::{ServiceTuple, ServiceTuples};
 use crate::lookup::sources::Destination;
 use crate::lookup::system::SystemSources;
 use crate::sys::{get_errno, set_errno, Errno};
+use crate::trace;
 
 /// `AI_IDN | AI_CANONIDN`: the flags that make the caller's locale matter.
 const IDN_FLAGS: c_int = 0x40 | 0x80;
@@ -42,6 +43,67 @@ pub unsafe extern "C" fn getaddrinfo(
     hints: *const addrinfo,
     res: *mut *mut addrinfo,
 ) -> c_int {
+    let timer = trace::start_lookup();
+    // SAFETY: the caller's guarantees pass on unchanged.
+    let code = unsafe { getaddrinfo_untraced(node, service, hints, res) };
+    if let Some(timer) = timer {
+        // SAFETY: as above; `*res` is the list just built when the call succeeded.
+        unsafe { trace_getaddrinfo(timer, node, service, hints, code, res) };
+    }
+    code
+}
+
+/// The trace line of a getaddrinfo call: its arguments, return value, how many results, the source.
+///
+/// # Safety
+/// As for `getaddrinfo`, after the call returned `code`.
+unsafe fn trace_getaddrinfo(
+    timer: trace::Timer,
+    node: *const c_char,
+    service: *const c_char,
+    hints: *const addrinfo,
+    code: c_int,
+    res: *mut *mut addrinfo,
+) {
+    // SAFETY: per the caller.
+    let (node, service) = unsafe { (optional_bytes(node), optional_bytes(service)) };
+    let (node, service) = (trace::Quoted(node), trace::Quoted(service));
+    // SAFETY: per the caller.
+    let shown_hints = match unsafe { hints.as_ref() } {
+        Some(h) => format!(
+            "{{flags {:#x}, family {}, socktype {}, protocol {}}}",
+            h.ai_flags, h.ai_family, h.ai_socktype, h.ai_protocol
+        ),
+        None => "NULL".to_owned(),
+    };
+    let call = format_args!("getaddrinfo({node}, {service}, {shown_hints})");
+    if code != 0 {
+        let name = code_name(code);
+        trace::emit_lookup(timer, call, format_args!("{code} ({name})"));
+        return;
+    }
+    let mut count = 0;
+    // SAFETY: on success `*res` is the list just built (non-NULL `res`).
+    let mut node = unsafe { res.as_ref() }.map_or(ptr::null_mut(), |r| *r);
+    // SAFETY: each node of the list is live with a valid `ai_next`.
+    while let Some(current) = unsafe { node.as_ref() } {
+        count += 1;
+        node = current.ai_next;
+    }
+    let plural = if count == 1 { "" } else { "s" };
+    trace::emit_lookup(timer, call, format_args!("0, {count} result{plural}"));
+}
+
+/// The body of `getaddrinfo`.
+///
+/// # Safety
+/// As for `getaddrinfo`.
+unsafe fn getaddrinfo_untraced(
+    node: *const c_char,
+    service: *const c_char,
+    hints: *const addrinfo,
+    res: *mut *mut addrinfo,
+) -> c_int {
     // SAFETY: the caller passes NULL or NUL-terminated strings.
     let (node, service) = unsafe { (optional_bytes(node), optional_bytes(service)) };
     // SAFETY: the caller passes NULL or a valid `struct addrinfo`.
@@ -54,12 +116,15 @@ pub unsafe extern "C" fn getaddrinfo(
     // The file reads of a lookup may touch errno; it is restored unless the result is EAI_SYSTEM.
     let saved_errno = get_errno();
     let packed = match literal_getaddrinfo(node, service, hints.as_ref()) {
-        Some(literal) => pack(
-            literal.flags,
-            slice::from_ref(&literal.destination),
-            &literal.services,
-            None,
-        ),
+        Some(literal) => {
+            trace::note_source(trace::Source::Numeric);
+            pack(
+                literal.flags,
+                slice::from_ref(&literal.destination),
+                &literal.services,
+                None,
+            )
+        }
         None => resolve_and_pack(node, service, hints.as_ref()),
     };
     set_errno(saved_errno);

@@ -644,7 +644,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
         // SAFETY: pointers per the caller; `*result` is null or the entry written.
         let (address, found, h) = unsafe {
             (
-                ShownAddress::new(addr, len, r#type),
+                ShownIp::new(addr, len, r#type),
                 Found::stored(result, host_name),
                 h_errnop.as_ref(),
             )
@@ -656,19 +656,19 @@ pub unsafe extern "C" fn gethostbyaddr_r(
 }
 
 /// An address argument as a trace line shows it: as text when `len` fits the family, else a pointer.
-struct ShownAddress(Result<std::net::IpAddr, *const c_void>);
+struct ShownIp(Result<std::net::IpAddr, *const c_void>);
 
-impl ShownAddress {
+impl ShownIp {
     /// # Safety
     /// `addr` has `len` readable bytes.
-    unsafe fn new(addr: *const c_void, len: libc::socklen_t, family: c_int) -> ShownAddress {
+    unsafe fn new(addr: *const c_void, len: libc::socklen_t, family: c_int) -> ShownIp {
         let size = match family {
             libc::AF_INET => 4,
             libc::AF_INET6 => 16,
             _ => 0,
         };
         if addr.is_null() || size == 0 || (len as usize) < size {
-            return ShownAddress(Err(addr));
+            return ShownIp(Err(addr));
         }
         // SAFETY: `size` <= `len` readable bytes per the caller.
         let bytes = unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), size) };
@@ -676,11 +676,11 @@ impl ShownAddress {
             Ok(v6) => std::net::IpAddr::from(v6),
             Err(_) => std::net::IpAddr::from([bytes[0], bytes[1], bytes[2], bytes[3]]),
         };
-        ShownAddress(Ok(ip))
+        ShownIp(Ok(ip))
     }
 }
 
-impl core::fmt::Display for ShownAddress {
+impl core::fmt::Display for ShownIp {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self.0 {
             Ok(ip) => ip.fmt(f),
@@ -815,7 +815,7 @@ pub unsafe extern "C" fn gethostbyaddr(
         // SAFETY: `addr` per the caller; `entry` is null or the thread's entry.
         let (address, found) = unsafe {
             (
-                ShownAddress::new(addr, len, r#type),
+                ShownIp::new(addr, len, r#type),
                 Found::new(entry, host_name),
             )
         };

@@ -4,11 +4,14 @@ use core::ffi::{c_char, c_int, CStr};
 
 use libc::{sockaddr, socklen_t};
 
+use crate::abi::sys_socket::ShownAddress;
+use crate::lookup::gai_error::code_name;
 use crate::lookup::getnameinfo::{
     check_arguments, getnameinfo as translate, parse_sockaddr, sockaddr_read_len,
 };
 use crate::lookup::system::SystemSources;
 use crate::sys::{get_errno, set_errno, Errno};
+use crate::trace;
 
 /// `NI_IDN`: the flag that makes the caller's locale matter.
 const NI_IDN: c_int = 32;
@@ -29,6 +32,58 @@ const NI_IDN: c_int = 32;
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnameinfo.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getnameinfo(
+    sa: *const sockaddr,
+    salen: socklen_t,
+    host: *mut c_char,
+    hostlen: socklen_t,
+    serv: *mut c_char,
+    servlen: socklen_t,
+    flags: c_int,
+) -> c_int {
+    let timer = trace::start_lookup();
+    // SAFETY: the caller's guarantees pass on unchanged.
+    let code = unsafe { getnameinfo_untraced(sa, salen, host, hostlen, serv, servlen, flags) };
+    if let Some(timer) = timer {
+        // SAFETY: per the caller (`sa` has `salen` readable bytes); on success the buffers hold
+        // NUL-terminated text.
+        let (address, host, serv) = unsafe {
+            (
+                ShownAddress::new(sa, salen, true),
+                written_text(code, host, hostlen),
+                written_text(code, serv, servlen),
+            )
+        };
+        let call =
+            format_args!("getnameinfo({address}, {salen}, {hostlen}, {servlen}, {flags:#x})");
+        match code {
+            0 => trace::emit_lookup(timer, call, format_args!("0, {host}, {serv}")),
+            _ => trace::emit_lookup(timer, call, format_args!("{code} ({})", code_name(code))),
+        }
+    }
+    code
+}
+
+/// What a successful call wrote to one of its buffers, for the trace line.
+///
+/// # Safety
+/// As for `getnameinfo`, after it returned `code`.
+unsafe fn written_text<'a>(
+    code: c_int,
+    text: *const c_char,
+    length: socklen_t,
+) -> trace::Quoted<'a> {
+    if code != 0 || text.is_null() || length == 0 {
+        return trace::Quoted(None);
+    }
+    // SAFETY: on success a non-empty buffer holds a NUL-terminated string.
+    trace::Quoted(Some(unsafe { CStr::from_ptr(text) }.to_bytes()))
+}
+
+/// The body of `getnameinfo`.
+///
+/// # Safety
+/// As for `getnameinfo`.
+unsafe fn getnameinfo_untraced(
     sa: *const sockaddr,
     salen: socklen_t,
     host: *mut c_char,
