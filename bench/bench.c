@@ -15,6 +15,7 @@ static const struct bench_case *const groups[] = {
     db_cases,
     iface_cases,
     gai_cases,
+    dns_cases,
 };
 
 static double now_ns(void) {
@@ -73,11 +74,17 @@ int main(int argc, char **argv) {
             ROUNDS, ROUND_NS / 1000000);
     printf("%-58s %12s %12s %9s %7s\n", "case", "glibc ns", "netlibc ns", "speed-up", "target");
 
-    int missed = 0;
+    int missed = 0, skipped = 0;
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         for (const struct bench_case *c = groups[g]; c->name; c++) {
             if (filter && !strstr(c->name, filter)) continue;
-            void *gs = c->prepare(glibc), *ns = c->prepare(netlibc);
+            void *gs = c->prepare(glibc), *ns = gs ? c->prepare(netlibc) : NULL;
+            if (!gs || !ns) {
+                if (gs && c->finish) c->finish(gs);
+                printf("%-58s skipped\n", c->name);
+                skipped++;
+                continue;
+            }
             long iterations = calibrate(c, gs);
             double gt[ROUNDS], nt[ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
@@ -95,8 +102,9 @@ int main(int argc, char **argv) {
             if (c->finish) { c->finish(gs); c->finish(ns); }
         }
     }
+    if (skipped) fprintf(md, "\n%d case(s) skipped (see the bench's messages).\n", skipped);
     fclose(csv);
     fclose(md);
-    printf("bench: %d target(s) missed; results in %s\n", missed, argv[2]);
+    printf("bench: %d target(s) missed, %d case(s) skipped; results in %s\n", missed, skipped, argv[2]);
     return 0;
 }
