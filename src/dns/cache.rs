@@ -3,13 +3,15 @@
 //! and never a failure to reach a server. Entries are keyed by the configuration generation and the
 //! hosts file's version, so a changed resolv.conf or hosts file empties the cache in effect.
 //!
-//! Bounded to [`CAPACITY`] entries. Thread-safe, and fork-safe through
+//! Bounded to [`CAPACITY`] entries: when it is full, a new entry takes the place of the entry that
+//! expires soonest (an expired one first), found through an index ordered by expiry, so that an insert
+//! costs O(log n) however many distinct names a program asks. Thread-safe, and fork-safe through
 //! [`crate::sys::lock::ForkSafeMutex`]; the lock is held only for in-memory work, never across I/O.
 
 use super::conf::FileVersion;
 use super::{Families, HostAnswer, LookupError, PtrAnswer};
 use crate::sys::lock::ForkSafeMutex;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
@@ -39,12 +41,19 @@ pub struct Validity {
 
 struct Entry {
     value: Value,
-    expires: Instant,
+    /// The entry's place in [`Cache::by_expiry`].
+    expiry: Expiry,
 }
+
+/// When an entry expires, with a sequence number that tells apart entries expiring at the same time.
+type Expiry = (Instant, u64);
 
 struct Cache {
     validity: Option<Validity>,
     entries: HashMap<Key, Entry>,
+    /// Every entry's key by expiry, soonest first.
+    by_expiry: BTreeMap<Expiry, Key>,
+    sequence: u64,
 }
 
 static CACHE: ForkSafeMutex<Option<Cache>> = ForkSafeMutex::new(None);
@@ -62,7 +71,7 @@ pub fn get(key: &Key, validity: Validity) -> Option<Value> {
         return None;
     }
     let entry = cache.entries.get(key)?;
-    (entry.expires > Instant::now()).then(|| entry.value.clone())
+    (entry.expiry.0 > Instant::now()).then(|| entry.value.clone())
 }
 
 /// Keeps `value` for `ttl` seconds (not at all for 0).
@@ -70,31 +79,32 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     if ttl == 0 {
         return;
     }
-    let now = Instant::now();
-    let expires = now + Duration::from_secs(u64::from(ttl));
+    let expires = Instant::now() + Duration::from_secs(u64::from(ttl));
     let mut guard = CACHE.lock();
     let cache = guard.get_or_insert_with(|| Cache {
         validity: None,
         entries: HashMap::new(),
+        by_expiry: BTreeMap::new(),
+        sequence: 0,
     });
     if cache.validity != Some(validity) {
         cache.entries.clear();
+        cache.by_expiry.clear();
         cache.validity = Some(validity);
     }
-    if cache.entries.len() >= CAPACITY && !cache.entries.contains_key(&key) {
-        cache.entries.retain(|_, e| e.expires > now);
-        if cache.entries.len() >= CAPACITY {
-            let soonest = cache
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.expires)
-                .map(|(k, _)| k.clone());
-            if let Some(soonest) = soonest {
-                cache.entries.remove(&soonest);
-            }
-        }
+    if let Some(old) = cache.entries.remove(&key) {
+        cache.by_expiry.remove(&old.expiry);
     }
-    cache.entries.insert(key, Entry { value, expires });
+    while cache.entries.len() >= CAPACITY {
+        let Some((_, soonest)) = cache.by_expiry.pop_first() else {
+            break;
+        };
+        cache.entries.remove(&soonest);
+    }
+    cache.sequence += 1;
+    let expiry = (expires, cache.sequence);
+    cache.by_expiry.insert(expiry, key.clone());
+    cache.entries.insert(key, Entry { value, expiry });
 }
 
 /// The number of entries (for tests).

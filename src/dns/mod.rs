@@ -77,14 +77,29 @@ impl LookupError {
     }
 }
 
-/// Whether the cache is on: not with `NETLIBC_DNS_CACHE=0` nor `options no-cache`.
-fn cache_enabled(conf: &ResolvConf) -> bool {
-    !conf.options.no_cache && std::env::var_os("NETLIBC_DNS_CACHE").is_none_or(|v| v != "0")
+/// Whether `NETLIBC_DNS_CACHE=0` leaves the cache on (with `options no-cache`, the other switch).
+fn cache_variable_on() -> bool {
+    crate::db::cache::with_env_raw(c"NETLIBC_DNS_CACHE", |value| value != Some(b"0"))
 }
 
-/// The path of the hosts file, whose changes also empty the cache.
+/// The variable naming the hosts file (whose changes also empty the cache), and the default.
+const HOSTS_VARIABLE: &std::ffi::CStr = c"NETLIBC_HOSTS";
+const HOSTS_DEFAULT: &str = "/etc/hosts";
+
+/// The path of the hosts file.
 fn hosts_path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_HOSTS").map_or_else(|| "/etc/hosts".into(), Into::into)
+    use std::os::unix::ffi::OsStrExt;
+    crate::db::cache::with_env_raw(HOSTS_VARIABLE, |value| {
+        std::ffi::OsStr::from_bytes(value.unwrap_or(HOSTS_DEFAULT.as_bytes())).into()
+    })
+}
+
+/// Whether `variable` (or `default` when it is unset) still names `path`, read without a copy.
+fn still_names(variable: &std::ffi::CStr, default: &str, path: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    crate::db::cache::with_env_raw(variable, |value| {
+        value.unwrap_or(default.as_bytes()) == path.as_os_str().as_bytes()
+    })
 }
 
 /// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
@@ -93,7 +108,6 @@ fn hosts_path() -> std::path::PathBuf {
 const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The configuration and cache validity found by the last check of the files.
-#[derive(Clone)]
 struct Checked {
     at: std::time::Instant,
     resolv_path: std::path::PathBuf,
@@ -102,40 +116,53 @@ struct Checked {
     validity: cache::Validity,
 }
 
+/// What a lookup relies on: the configuration, and the state cache entries must be valid for.
+struct Recent {
+    conf: std::sync::Arc<ResolvConf>,
+    validity: cache::Validity,
+}
+
 static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
     crate::sys::lock::ForkSafeMutex::new(None);
 
 /// Checks resolv.conf (reloading it if changed) and the hosts file now.
-fn check_files() -> Checked {
-    let (conf, generation) = conf::current();
+fn check_files() -> Recent {
+    let resolv_path = conf::resolv_conf_path();
+    let (conf, generation) = conf::current_at(&resolv_path);
     let hosts_path = hosts_path();
-    let checked = Checked {
-        at: std::time::Instant::now(),
-        resolv_path: conf::resolv_conf_path(),
-        validity: cache::Validity {
-            conf_generation: generation,
-            hosts_version: conf::FileVersion::of(&hosts_path),
-        },
-        hosts_path,
-        conf,
+    let validity = cache::Validity {
+        conf_generation: generation,
+        hosts_version: conf::FileVersion::of(&hosts_path),
     };
-    *LAST_CHECK.lock() = Some(checked.clone());
-    checked
+    *LAST_CHECK.lock() = Some(Checked {
+        at: std::time::Instant::now(),
+        resolv_path,
+        hosts_path,
+        conf: conf.clone(),
+        validity,
+    });
+    Recent { conf, validity }
 }
 
-/// The last check if it is recent and for the same paths, else a new one.
-fn recent_check() -> Checked {
-    let last = LAST_CHECK.lock().clone();
-    match last {
-        Some(c)
-            if c.at.elapsed() < RECHECK_INTERVAL
-                && c.resolv_path == conf::resolv_conf_path()
-                && c.hosts_path == hosts_path() =>
+/// The last check if it is recent and for the same paths, else a new one. The paths are compared
+/// with the environment's bytes in place (memory work only, under the lock).
+fn recent_check() -> Recent {
+    if let Some(c) = LAST_CHECK.lock().as_ref() {
+        if c.at.elapsed() < RECHECK_INTERVAL
+            && still_names(
+                conf::RESOLV_CONF_VARIABLE,
+                conf::RESOLV_CONF_DEFAULT,
+                &c.resolv_path,
+            )
+            && still_names(HOSTS_VARIABLE, HOSTS_DEFAULT, &c.hosts_path)
         {
-            c
+            return Recent {
+                conf: c.conf.clone(),
+                validity: c.validity,
+            };
         }
-        _ => check_files(),
     }
+    check_files()
 }
 
 /// A resolver result with the TTL the cache may keep it for.
@@ -143,6 +170,7 @@ type Timed<T> = Result<T, (LookupError, Option<u32>)>;
 
 /// Serves `key` from the cache, or resolves it with `resolve` (on freshly checked files) and keeps
 /// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
+/// The cache is off with `NETLIBC_DNS_CACHE=0` or `options no-cache`.
 fn cached<T: Clone>(
     key: cache::Key,
     wrap: fn(Result<T, LookupError>) -> cache::Value,
@@ -151,8 +179,10 @@ fn cached<T: Clone>(
     resolve: impl Fn(&ResolvConf) -> Timed<T>,
 ) -> Result<T, LookupError> {
     let timer = crate::trace::start();
+    let variable_on = cache_variable_on();
+    let enabled = |conf: &ResolvConf| variable_on && !conf.options.no_cache;
     let recent = recent_check();
-    if !cache_enabled(&recent.conf) {
+    if !enabled(&recent.conf) {
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
         trace_lookup(timer, &key, "dns", &result);
         return result;
@@ -173,7 +203,7 @@ fn cached<T: Clone>(
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
     trace_lookup(timer, &key, "dns", &result);
-    if keep && cache_enabled(&fresh.conf) {
+    if keep && enabled(&fresh.conf) {
         cache::put(key, wrap(result.clone()), ttl, fresh.validity);
     }
     result

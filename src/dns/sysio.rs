@@ -8,6 +8,9 @@ use crate::sys::Errno;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+/// The most datagrams [`Socket::send_many`] sends in one call (the resolver sends A and AAAA).
+pub const SEND_MANY: usize = 2;
+
 /// A socket's file descriptor, closed when dropped.
 pub struct Socket(i32);
 
@@ -131,6 +134,35 @@ impl Socket {
         })
     }
 
+    /// Sends each of `datagrams` (at most [`SEND_MANY`]) to the connected peer with one `sendmmsg`;
+    /// returns how many were sent (an error only when the first could not be).
+    pub fn send_many(&self, datagrams: &[&[u8]]) -> Result<usize, Errno> {
+        // SAFETY: all-zero iovec and mmsghdr are valid (null pointers, zero lengths).
+        let mut iovecs: [libc::iovec; SEND_MANY] = unsafe { std::mem::zeroed() };
+        // SAFETY: as above.
+        let mut messages: [libc::mmsghdr; SEND_MANY] = unsafe { std::mem::zeroed() };
+        let count = datagrams.len().min(SEND_MANY);
+        for ((datagram, iovec), message) in datagrams.iter().zip(&mut iovecs).zip(&mut messages) {
+            iovec.iov_base = datagram.as_ptr() as *mut libc::c_void;
+            iovec.iov_len = datagram.len();
+            message.msg_hdr.msg_iov = iovec;
+            message.msg_hdr.msg_iovlen = 1;
+        }
+        // SAFETY: the first `count` messages each point to one iovec of a datagram that is readable for
+        // its length; `iovecs`, `messages` and `datagrams` outlive the call; no address is passed.
+        check(unsafe {
+            syscall6(
+                libc::SYS_sendmmsg as usize,
+                self.0 as usize,
+                messages.as_mut_ptr() as usize,
+                count,
+                libc::MSG_NOSIGNAL as usize,
+                0,
+                0,
+            )
+        })
+    }
+
     /// Receives into `buffer`; returns the length and the sender's address when the kernel gave one.
     pub fn receive(&self, buffer: &mut [u8]) -> Result<(usize, Option<SocketAddr>), Errno> {
         // SAFETY: an all-zero sockaddr_in6 is valid.
@@ -149,6 +181,35 @@ impl Socket {
             )
         })?;
         Ok((received, from_raw(&raw, length as usize)))
+    }
+
+    /// Receives one datagram into `buffer`'s spare capacity (nothing is zeroed first: the capacity is
+    /// the largest datagram taken) and makes `buffer` exactly the datagram; returns the sender's address
+    /// when the kernel gave one.
+    pub fn receive_datagram(&self, buffer: &mut Vec<u8>) -> Result<Option<SocketAddr>, Errno> {
+        buffer.clear();
+        let spare = buffer.spare_capacity_mut();
+        // SAFETY: an all-zero sockaddr_in6 is valid.
+        let mut raw: RawAddress = unsafe { std::mem::zeroed() };
+        let mut length = std::mem::size_of::<RawAddress>() as u32;
+        // SAFETY: `spare` is writable for its length (the kernel only writes to it, never reads), `raw`
+        // for `length` bytes, and `length` is a u32.
+        let received = check(unsafe {
+            syscall6(
+                libc::SYS_recvfrom as usize,
+                self.0 as usize,
+                spare.as_mut_ptr() as usize,
+                spare.len(),
+                0,
+                &mut raw as *mut RawAddress as usize,
+                &mut length as *mut u32 as usize,
+            )
+        })?;
+        let received = received.min(buffer.capacity());
+        // SAFETY: the kernel wrote `received` bytes (at most the spare capacity, the length it was
+        // given) at the start of the spare capacity, which starts at index 0 after `clear`.
+        unsafe { buffer.set_len(received) };
+        Ok(from_raw(&raw, length as usize))
     }
 
     /// The pending socket error (`SO_ERROR`), e.g. the result of a non-blocking connect.
@@ -217,31 +278,41 @@ impl Drop for Socket {
     }
 }
 
-/// A random 16-bit message ID from the kernel's CSPRNG. Falls back to the clock mixed with a counter
-/// only if `getrandom` is unavailable (ENOSYS on very old kernels).
+/// A random 16-bit message ID from the kernel's CSPRNG (see [`random_ids`]).
 pub fn random_u16() -> u16 {
-    let mut bytes = [0u8; 2];
-    // SAFETY: `bytes` is writable for 2 bytes.
+    let [id] = random_ids::<1>();
+    id
+}
+
+/// `N` random 16-bit message IDs from one `getrandom` call. Falls back to the clock mixed with a
+/// counter only if `getrandom` is unavailable (ENOSYS on very old kernels).
+pub fn random_ids<const N: usize>() -> [u16; N] {
+    let mut ids = [0u16; N];
+    let length = std::mem::size_of_val(&ids);
+    // SAFETY: `ids` is writable for `length` bytes, and any bytes are valid u16s.
     let got = check(unsafe {
         syscall6(
             libc::SYS_getrandom as usize,
-            bytes.as_mut_ptr() as usize,
-            2,
+            ids.as_mut_ptr() as usize,
+            length,
             0,
             0,
             0,
             0,
         )
     });
-    if got == Ok(2) {
-        return u16::from_ne_bytes(bytes);
+    if got == Ok(length) {
+        return ids;
     }
     static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNTER.fetch_add(0x9e37, std::sync::atomic::Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    (nanos ^ n ^ (nanos >> 16)) as u16
+    for id in &mut ids {
+        let n = COUNTER.fetch_add(0x9e37, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        *id = (nanos ^ n ^ (nanos >> 16)) as u16;
+    }
+    ids
 }
 
 /// The host name, from `uname` (what glibc's `gethostname` returns).

@@ -288,7 +288,7 @@ fn chain_by_name(
     h_errnop: *mut c_int,
 ) -> c_int {
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order() {
+    for step in hosts_order().iter() {
         out.h_addr_list = core::ptr::null_mut();
         let outcome = match step.source {
             Source::Files => {
@@ -297,7 +297,7 @@ fn chain_by_name(
             }
             Source::Dns => hosts_dns::by_name(name, family, out, &mut buffer.after(0)),
         };
-        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+        if let Some(status) = finish_step(outcome, step, h_errnop) {
             return status;
         }
         last = outcome;
@@ -588,7 +588,7 @@ unsafe fn gethostbyaddr_r_impl(
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let buffer = unsafe { CBuffer::new(buf, buflen) };
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order() {
+    for step in hosts_order().iter() {
         let outcome = match step.source {
             Source::Files => {
                 let status =
@@ -610,7 +610,7 @@ unsafe fn gethostbyaddr_r_impl(
                 true => SourceOutcome::NotFound(HOST_NOT_FOUND),
             },
         };
-        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+        if let Some(status) = finish_step(outcome, step, h_errnop) {
             if outcome == SourceOutcome::Found {
                 set_result(result, result_buf);
             }
