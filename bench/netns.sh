@@ -18,6 +18,12 @@
 # dnsmasq (scripts/dnsmasq.sh: the test records, never forwarding) serves 127.0.0.1:53, with
 # wildcards for *.bench.test (an A and an AAAA record) so that each uncached lookup can ask a name
 # never asked before; it is killed when the bench ends and lives LIFETIME seconds at most in any case.
+#
+# dnsmasq and the bench run on one CPU (taskset). On this machine (a VM whose idle vCPUs halt at once,
+# no guest halt polling) a wake-up sent to the other vCPU costs tens of µs of hypervisor latency: with
+# the server and the client on different CPUs a 17 µs lookup took 80 to 220 µs, for glibc and
+# netlibc alike, depending on where the scheduler happened to put them. On one CPU a round trip is
+# two context switches, the same for both libraries, and what is measured is the libraries' own work.
 # bench/dns.c runs its cases only when NETLIBC_BENCH_DNS names the server and it finds itself in such a
 # namespace (only `lo`, /etc/resolv.conf = NETLIBC_RESOLV_CONF, loopback nameservers).
 #
@@ -41,6 +47,9 @@ shift
 
 ip link set lo up
 hostname netlibc-bench
+# The first CPU this script may run on; everything started from here inherits it.
+cpu=$(taskset -cp $$ | sed 's/.*: *//; s/[,-].*//')
+taskset -cp "$cpu" $$ >/dev/null
 conf="$here/resolv.conf"
 mount --bind "$conf" /etc/resolv.conf
 
