@@ -3,33 +3,55 @@
 //! and never a failure to reach a server. Entries are keyed by the configuration generation and the
 //! hosts file's version, so a changed resolv.conf or hosts file empties the cache in effect.
 //!
-//! Bounded to [`CAPACITY`] entries: when it is full, a new entry takes the place of the entry that
-//! expires soonest (an expired one first), found through an index ordered by expiry, so that an insert
-//! costs O(log n) however many distinct names a program asks. Thread-safe, and fork-safe through
+//! Bounded to [`CAPACITY`] entries: when it is full, the [`EVICTED`] entries that expire soonest
+//! (expired ones first) make room in one pass over the table, so that an insert costs O(1) amortised
+//! however many distinct names a program asks (a scan for the single soonest entry on every insert
+//! made a full cache cost more than parsing the reply). Thread-safe, and fork-safe through
 //! [`crate::sys::lock::ForkSafeMutex`]; the lock is held only for in-memory work, never across I/O.
 
 use super::conf::FileVersion;
 use super::{Families, HostAnswer, LookupError, PtrAnswer};
 use crate::sys::lock::ForkSafeMutex;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The most entries kept; the soonest to expire is dropped to make room.
+/// The most entries kept; the soonest to expire are dropped to make room.
 pub(crate) const CAPACITY: usize = 1024;
 
+/// How many entries a full cache drops at once.
+const EVICTED: usize = CAPACITY / 8;
+
 /// What was asked.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
-    Host(Vec<u8>, Families),
+    /// The name in lower case.
+    Host(Arc<[u8]>, Families),
     Ptr(IpAddr),
+}
+
+impl std::hash::Hash for Key {
+    /// The bytes that tell keys apart, in as few writes as possible (equal keys hash alike; the map
+    /// compares keys in full).
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Host(name, families) => {
+                state.write(name);
+                state.write_u8(*families as u8);
+            }
+            Key::Ptr(IpAddr::V4(v4)) => state.write(&v4.octets()),
+            Key::Ptr(IpAddr::V6(v6)) => state.write(&v6.octets()),
+        }
+    }
 }
 
 /// What was answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    Host(Result<HostAnswer, LookupError>),
-    Ptr(Result<PtrAnswer, LookupError>),
+    /// Shared with the callers served: a hit copies no addresses.
+    Host(Result<Arc<HostAnswer>, LookupError>),
+    Ptr(Result<Arc<PtrAnswer>, LookupError>),
 }
 
 /// The state the entries are valid for.
@@ -41,26 +63,19 @@ pub struct Validity {
 
 struct Entry {
     value: Value,
-    /// The entry's place in [`Cache::by_expiry`].
-    expiry: Expiry,
+    expires: Instant,
 }
-
-/// When an entry expires, with a sequence number that tells apart entries expiring at the same time.
-type Expiry = (Instant, u64);
 
 struct Cache {
     validity: Option<Validity>,
     entries: HashMap<Key, Entry>,
-    /// Every entry's key by expiry, soonest first.
-    by_expiry: BTreeMap<Expiry, Key>,
-    sequence: u64,
 }
 
 static CACHE: ForkSafeMutex<Option<Cache>> = ForkSafeMutex::new(None);
 
 /// Names compare without case.
 pub fn host_key(name: &[u8], families: Families) -> Key {
-    Key::Host(name.to_ascii_lowercase(), families)
+    Key::Host(name.iter().map(u8::to_ascii_lowercase).collect(), families)
 }
 
 /// The cached value for `key`, if fresh and valid for `validity`.
@@ -71,7 +86,7 @@ pub fn get(key: &Key, validity: Validity) -> Option<Value> {
         return None;
     }
     let entry = cache.entries.get(key)?;
-    (entry.expiry.0 > Instant::now()).then(|| entry.value.clone())
+    (entry.expires > Instant::now()).then(|| entry.value.clone())
 }
 
 /// Keeps `value` for `ttl` seconds (not at all for 0).
@@ -84,27 +99,28 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     let cache = guard.get_or_insert_with(|| Cache {
         validity: None,
         entries: HashMap::new(),
-        by_expiry: BTreeMap::new(),
-        sequence: 0,
     });
     if cache.validity != Some(validity) {
         cache.entries.clear();
-        cache.by_expiry.clear();
         cache.validity = Some(validity);
     }
-    if let Some(old) = cache.entries.remove(&key) {
-        cache.by_expiry.remove(&old.expiry);
+    if cache.entries.len() >= CAPACITY {
+        evict_soonest(&mut cache.entries);
     }
-    while cache.entries.len() >= CAPACITY {
-        let Some((_, soonest)) = cache.by_expiry.pop_first() else {
-            break;
-        };
-        cache.entries.remove(&soonest);
+    cache.entries.insert(key, Entry { value, expires });
+}
+
+/// Drops every expired entry and the [`EVICTED`] entries that expire soonest.
+fn evict_soonest(entries: &mut HashMap<Key, Entry>) {
+    let mut expiries: Vec<Instant> = entries.values().map(|e| e.expires).collect();
+    let count = EVICTED.min(expiries.len());
+    if count == 0 {
+        return;
     }
-    cache.sequence += 1;
-    let expiry = (expires, cache.sequence);
-    cache.by_expiry.insert(expiry, key.clone());
-    cache.entries.insert(key, Entry { value, expiry });
+    // The index is within bounds (count - 1 < len), so this cannot panic.
+    let (_, &mut last_dropped, _) = expiries.select_nth_unstable(count - 1);
+    let threshold = last_dropped.max(Instant::now());
+    entries.retain(|_, e| e.expires > threshold);
 }
 
 /// The number of entries (for tests).

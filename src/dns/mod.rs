@@ -16,6 +16,7 @@ pub mod wire;
 pub use conf::ResolvConf;
 pub use resolver::asks_for;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// Which address families a forward lookup wants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,16 +121,19 @@ struct Checked {
 struct Recent {
     conf: std::sync::Arc<ResolvConf>,
     validity: cache::Validity,
+    /// The files were checked by this very call (not taken from an earlier one).
+    checked_now: bool,
 }
 
 static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
     crate::sys::lock::ForkSafeMutex::new(None);
 
-/// Checks resolv.conf (reloading it if changed) and the hosts file now.
-fn check_files() -> Recent {
-    let resolv_path = conf::resolv_conf_path();
+/// Checks resolv.conf (reloading it if changed) and the hosts file now. `paths` are those of the
+/// last check when this lookup has just found that the environment still names them.
+fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recent {
+    let (resolv_path, hosts_path) =
+        paths.unwrap_or_else(|| (conf::resolv_conf_path(), hosts_path()));
     let (conf, generation) = conf::current_at(&resolv_path);
-    let hosts_path = hosts_path();
     let validity = cache::Validity {
         conf_generation: generation,
         hosts_version: conf::FileVersion::of(&hosts_path),
@@ -141,7 +145,19 @@ fn check_files() -> Recent {
         conf: conf.clone(),
         validity,
     });
-    Recent { conf, validity }
+    Recent {
+        conf,
+        validity,
+        checked_now: true,
+    }
+}
+
+/// The paths of the last check.
+fn last_paths() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    LAST_CHECK
+        .lock()
+        .as_ref()
+        .map(|c| (c.resolv_path.clone(), c.hosts_path.clone()))
 }
 
 /// The last check if it is recent and for the same paths, else a new one. The paths are compared
@@ -159,10 +175,11 @@ fn recent_check() -> Recent {
             return Recent {
                 conf: c.conf.clone(),
                 validity: c.validity,
+                checked_now: false,
             };
         }
     }
-    check_files()
+    check_files(None)
 }
 
 /// A resolver result with the TTL the cache may keep it for.
@@ -191,7 +208,12 @@ fn cached<T: Clone>(
         trace_lookup(timer, &key, "cache", &result);
         return result;
     }
-    let fresh = check_files();
+    // A lookup that goes to the network checks the files first (once: maybe just done above).
+    let fresh = if recent.checked_now {
+        recent
+    } else {
+        check_files(last_paths())
+    };
     let result = resolve(&fresh.conf);
     let ttl = match &result {
         Ok(answer) => ttl_of(answer),
@@ -242,11 +264,11 @@ fn trace_lookup<T>(
 }
 
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
-/// resolv.conf and the TTL cache.
-pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, LookupError> {
+/// resolv.conf and the TTL cache. The answer is shared with the cache.
+pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, LookupError> {
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
     if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
-        return lookup_host_with(&conf::current().0, name, families);
+        return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
     }
     cached(
         cache::host_key(name, families),
@@ -256,7 +278,7 @@ pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, Lookup
             cache::Value::Ptr(_) => None,
         },
         |answer| answer.ttl,
-        |conf| resolver::lookup_host(conf, name, families),
+        |conf| resolver::lookup_host(conf, name, families).map(Arc::new),
     )
 }
 
@@ -270,8 +292,8 @@ pub fn lookup_host_with(
 }
 
 /// Looks the names of `address` up (PTR under in-addr.arpa or ip6.arpa), with the current
-/// resolv.conf and the TTL cache.
-pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
+/// resolv.conf and the TTL cache. The answer is shared with the cache.
+pub fn lookup_ptr(address: IpAddr) -> Result<Arc<PtrAnswer>, LookupError> {
     cached(
         cache::Key::Ptr(address),
         cache::Value::Ptr,
@@ -280,7 +302,7 @@ pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
             cache::Value::Host(_) => None,
         },
         |answer| answer.ttl,
-        |conf| resolver::lookup_ptr(conf, address),
+        |conf| resolver::lookup_ptr(conf, address).map(Arc::new),
     )
 }
 

@@ -46,6 +46,15 @@ impl Name {
         if text == b"." {
             return Some(Name::root());
         }
+        if text.contains(&b'\\') {
+            Name::from_escaped_text(text)
+        } else {
+            Name::from_plain_text(text)
+        }
+    }
+
+    /// [`Name::from_text`] byte by byte, escapes included.
+    fn from_escaped_text(text: &[u8]) -> Option<Name> {
         let mut wire = Vec::with_capacity(text.len() + 2);
         // Where the length byte of the label being read is.
         let mut label_start = 0;
@@ -90,6 +99,23 @@ impl Name {
             wire.push(0);
         }
         // Otherwise the last length byte, still 0, ends the name.
+        (wire.len() <= MAX_NAME_WIRE).then_some(Name { wire })
+    }
+
+    /// [`Name::from_text`] for text without escapes: labels copied whole.
+    fn from_plain_text(text: &[u8]) -> Option<Name> {
+        let text = text.strip_suffix(b".").unwrap_or(text);
+        let mut wire = Vec::with_capacity(text.len() + 2);
+        if !text.is_empty() {
+            for label in text.split(|&b| b == b'.') {
+                if label.is_empty() || label.len() > MAX_LABEL {
+                    return None;
+                }
+                wire.push(label.len() as u8);
+                wire.extend_from_slice(label);
+            }
+        }
+        wire.push(0);
         (wire.len() <= MAX_NAME_WIRE).then_some(Name { wire })
     }
 
@@ -148,6 +174,14 @@ impl Name {
         for (i, label) in self.labels().enumerate() {
             if i > 0 {
                 out.push(b'.');
+            }
+            // Host names, nearly all names, need no escape.
+            if label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+            {
+                out.extend_from_slice(label);
+                continue;
             }
             for &b in label {
                 match b {
@@ -516,6 +550,35 @@ mod tests {
         assert!(Name::from_text(&long).is_none());
         assert_eq!(Name::from_text(b"x.test.").unwrap().to_text(), b"x.test");
         assert_eq!(Name::root().to_text(), b".");
+    }
+
+    #[test]
+    fn plain_names_parse_as_the_escape_aware_parser_reads_them() {
+        let long = b"abcdefghi.".repeat(25);
+        let inputs: [&[u8]; 14] = [
+            b"",
+            b"x",
+            b"x.",
+            b"x..",
+            b"..",
+            b".x",
+            b"a..b",
+            b"www.example.test",
+            b"www.example.test.",
+            &[b'a'; 63],
+            &[b'a'; 64],
+            &long,
+            &long[..long.len() - 1],
+            b"-x_y.Test",
+        ];
+        for text in inputs {
+            assert_eq!(
+                Name::from_plain_text(text),
+                Name::from_escaped_text(text),
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
     }
 
     #[test]

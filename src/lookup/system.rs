@@ -95,7 +95,7 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
     let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
         name.to_vec()
     } else {
-        answer.canonical_name
+        answer.canonical_name.clone()
     };
     Ok(HostAnswer {
         canonical_name,
@@ -107,8 +107,8 @@ fn dns_reverse(address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
     let answer = crate::dns::lookup_ptr(crate::dns::ptr_address(address)).map_err(dns_failure)?;
     answer
         .names
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .ok_or(SourceFailure::not_found(HOST_NOT_FOUND))
 }
 

@@ -185,8 +185,6 @@ fn files_by_name(
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
     let view = View::of(family, false);
-    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
-    let multi = host_conf().multi && view != View::Unspec;
     let first = file.by_name(name, view).next();
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
     if file.scan_fits(first, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
@@ -198,6 +196,9 @@ fn files_by_name(
         return fail(0);
     };
     write_line(&file, first, view, out, &mut buffer);
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    // host.conf matters only once a line matched (it costs environment reads).
+    let multi = view != View::Unspec && host_conf().multi;
     if multi {
         if !write_multi(
             &file,
