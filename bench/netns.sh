@@ -6,7 +6,8 @@
 # Why the whole run and not only the DNS group: glibc reads only /etc/resolv.conf and asks port 53, and
 # this machine's /etc/resolv.conf names a nameserver nothing of ours may ever query. Inside the
 # namespaces nothing can reach it, whatever any case does, and the runner stays one process that
-# writes the results once (no second run appending rows to the first one's files).
+# writes the results once (no second run appending rows to the first one's files). The other groups
+# time the same there as outside, except that the interface cases see only `lo`.
 #
 # The namespaces (`unshare`, as root):
 #   --net            a fresh network with only `lo` (brought up here): no route leaves the machine;
