@@ -13,7 +13,9 @@ address=${1:?address (127.x.y.z)} port=${2:?port} lifetime=${3:-60}
 case $address in 127.*) ;; *) echo "dnsmasq.sh: loopback addresses only" >&2; exit 2 ;; esac
 many=()
 for i in $(seq 1 12); do many+=(--host-record="many.test,192.0.2.$((100 + i))"); done
-exec timeout "$lifetime" dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll \
+# setpriv --pdeathsig: dnsmasq dies with `timeout`, also when a test kills that with SIGKILL (which
+# `timeout` cannot pass on: dnsmasq used to be left running, reparented to init).
+exec timeout "$lifetime" setpriv --pdeathsig KILL dnsmasq --keep-in-foreground --no-resolv --no-hosts --no-poll \
   --bind-interfaces --listen-address="$address" --port="$port" --user=root --group=root --pid-file= \
   --log-facility=/dev/null --cache-size=0 --local=/test/ --local=/example/ --local=/2.0.192.in-addr.arpa/ \
   --local=/8.b.d.0.1.0.0.2.ip6.arpa/ --local-ttl=300 \
