@@ -7,7 +7,8 @@
 #include <stdlib.h>
 
 /* One benchmark: `prepare` resolves what it needs from a library handle (glibc's or netlibc's) and
- * returns its state; `run` performs the operation `iterations` times. */
+ * returns its state, or NULL to skip the case (a DNS case outside bench/netns.sh's namespaces); `run`
+ * performs the operation `iterations` times. */
 struct bench_case {
     const char *name;
     /* The speed-up over glibc the project promises (glibc time / netlibc time), e.g. 1.5; 0.95 means
@@ -34,4 +35,5 @@ extern const struct bench_case socket_cases[];
 extern const struct bench_case db_cases[];
 extern const struct bench_case iface_cases[];
 extern const struct bench_case gai_cases[];
+extern const struct bench_case dns_cases[];
 #endif

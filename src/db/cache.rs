@@ -52,6 +52,12 @@ impl FileStamp {
 /// Reads the environment in place with `getenv` (no copy, no lock: what a C library's own `getenv`
 /// callers do); the bytes are only looked at during `f`.
 pub fn with_env<R>(variable: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+    with_env_raw(variable, |value| f(value.filter(|value| !value.is_empty())))
+}
+
+/// [`with_env`], with an empty value passed as it is (for variables where "set but empty" means an
+/// empty path, as `std::env::var_os` would give it).
+pub fn with_env_raw<R>(variable: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
     // SAFETY: `variable` is NUL-terminated; getenv returns null or a NUL-terminated string of the
     // environment, which stays valid while no other thread modifies the environment (as for any
     // getenv caller); it is read only inside `f`.
@@ -59,7 +65,7 @@ pub fn with_env<R>(variable: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
         let pointer = libc::getenv(variable.as_ptr());
         (!pointer.is_null()).then(|| CStr::from_ptr(pointer).to_bytes())
     };
-    f(value.filter(|value| !value.is_empty()))
+    f(value)
 }
 
 /// The path of a database: the `NETLIBC_*` variable when set and not empty, else the system file.

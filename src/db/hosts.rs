@@ -360,9 +360,10 @@ pub struct HostEntry {
 pub fn lookup_by_name(name: &[u8], family: i32) -> Option<HostEntry> {
     let file = hosts_file()?;
     let view = View::of(family, false);
-    let multi = super::host_conf::host_conf().multi && view != View::Unspec;
     let mut matches = file.by_name(name, view);
     let first = &file.hosts[matches.next()?];
+    // host.conf matters only once a line matched (it costs environment reads).
+    let multi = view != View::Unspec && super::host_conf::host_conf().multi;
     let mut entry = HostEntry {
         name: first.name().to_vec(),
         aliases: first.record.alias_names().map(<[u8]>::to_vec).collect(),

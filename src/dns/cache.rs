@@ -3,7 +3,10 @@
 //! and never a failure to reach a server. Entries are keyed by the configuration generation and the
 //! hosts file's version, so a changed resolv.conf or hosts file empties the cache in effect.
 //!
-//! Bounded to [`CAPACITY`] entries. Thread-safe, and fork-safe through
+//! Bounded to [`CAPACITY`] entries: when it is full, the [`EVICTED`] entries that expire soonest
+//! (expired ones first) make room in one pass over the table, so that an insert costs O(1) amortised
+//! however many distinct names a program asks (a scan for the single soonest entry on every insert
+//! made a full cache cost more than parsing the reply). Thread-safe, and fork-safe through
 //! [`crate::sys::lock::ForkSafeMutex`]; the lock is held only for in-memory work, never across I/O.
 
 use super::conf::FileVersion;
@@ -11,23 +14,44 @@ use super::{Families, HostAnswer, LookupError, PtrAnswer};
 use crate::sys::lock::ForkSafeMutex;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The most entries kept; the soonest to expire is dropped to make room.
+/// The most entries kept; the soonest to expire are dropped to make room.
 pub(crate) const CAPACITY: usize = 1024;
 
+/// How many entries a full cache drops at once.
+const EVICTED: usize = CAPACITY / 8;
+
 /// What was asked.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
-    Host(Vec<u8>, Families),
+    /// The name in lower case.
+    Host(Arc<[u8]>, Families),
     Ptr(IpAddr),
+}
+
+impl std::hash::Hash for Key {
+    /// The bytes that tell keys apart, in as few writes as possible (equal keys hash alike; the map
+    /// compares keys in full).
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Key::Host(name, families) => {
+                state.write(name);
+                state.write_u8(*families as u8);
+            }
+            Key::Ptr(IpAddr::V4(v4)) => state.write(&v4.octets()),
+            Key::Ptr(IpAddr::V6(v6)) => state.write(&v6.octets()),
+        }
+    }
 }
 
 /// What was answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
-    Host(Result<HostAnswer, LookupError>),
-    Ptr(Result<PtrAnswer, LookupError>),
+    /// Shared with the callers served: a hit copies no addresses.
+    Host(Result<Arc<HostAnswer>, LookupError>),
+    Ptr(Result<Arc<PtrAnswer>, LookupError>),
 }
 
 /// The state the entries are valid for.
@@ -51,7 +75,7 @@ static CACHE: ForkSafeMutex<Option<Cache>> = ForkSafeMutex::new(None);
 
 /// Names compare without case.
 pub fn host_key(name: &[u8], families: Families) -> Key {
-    Key::Host(name.to_ascii_lowercase(), families)
+    Key::Host(name.iter().map(u8::to_ascii_lowercase).collect(), families)
 }
 
 /// The cached value for `key`, if fresh and valid for `validity`.
@@ -70,8 +94,7 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     if ttl == 0 {
         return;
     }
-    let now = Instant::now();
-    let expires = now + Duration::from_secs(u64::from(ttl));
+    let expires = Instant::now() + Duration::from_secs(u64::from(ttl));
     let mut guard = CACHE.lock();
     let cache = guard.get_or_insert_with(|| Cache {
         validity: None,
@@ -81,20 +104,23 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
         cache.entries.clear();
         cache.validity = Some(validity);
     }
-    if cache.entries.len() >= CAPACITY && !cache.entries.contains_key(&key) {
-        cache.entries.retain(|_, e| e.expires > now);
-        if cache.entries.len() >= CAPACITY {
-            let soonest = cache
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.expires)
-                .map(|(k, _)| k.clone());
-            if let Some(soonest) = soonest {
-                cache.entries.remove(&soonest);
-            }
-        }
+    if cache.entries.len() >= CAPACITY {
+        evict_soonest(&mut cache.entries);
     }
     cache.entries.insert(key, Entry { value, expires });
+}
+
+/// Drops every expired entry and the [`EVICTED`] entries that expire soonest.
+fn evict_soonest(entries: &mut HashMap<Key, Entry>) {
+    let mut expiries: Vec<Instant> = entries.values().map(|e| e.expires).collect();
+    let count = EVICTED.min(expiries.len());
+    if count == 0 {
+        return;
+    }
+    // The index is within bounds (count - 1 < len), so this cannot panic.
+    let (_, &mut last_dropped, _) = expiries.select_nth_unstable(count - 1);
+    let threshold = last_dropped.max(Instant::now());
+    entries.retain(|_, e| e.expires > threshold);
 }
 
 /// The number of entries (for tests).

@@ -337,9 +337,16 @@ impl FileVersion {
     }
 }
 
+/// The variable naming resolv.conf, and the file glibc reads.
+pub(crate) const RESOLV_CONF_VARIABLE: &std::ffi::CStr = c"NETLIBC_RESOLV_CONF";
+pub(crate) const RESOLV_CONF_DEFAULT: &str = "/etc/resolv.conf";
+
 /// The path of resolv.conf: `NETLIBC_RESOLV_CONF`, else /etc/resolv.conf.
 pub fn resolv_conf_path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_RESOLV_CONF").map_or_else(|| "/etc/resolv.conf".into(), Into::into)
+    use std::os::unix::ffi::OsStrExt;
+    crate::db::cache::with_env_raw(RESOLV_CONF_VARIABLE, |value| {
+        std::ffi::OsStr::from_bytes(value.unwrap_or(RESOLV_CONF_DEFAULT.as_bytes())).into()
+    })
 }
 
 /// The loaded configuration and the file version it came from.
@@ -357,21 +364,25 @@ static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::
 /// The current configuration and its generation (which changes whenever the file is re-read), reloading
 /// the file when it changed unless `no-reload` is set. The lock is never held while reading the file.
 pub fn current() -> (Arc<ResolvConf>, u64) {
-    let path = resolv_conf_path();
-    let version = FileVersion::of(&path);
+    current_at(&resolv_conf_path())
+}
+
+/// [`current`] for the file at `path` (what [`resolv_conf_path`] gave).
+pub fn current_at(path: &std::path::Path) -> (Arc<ResolvConf>, u64) {
+    let version = FileVersion::of(path);
     if let Some(l) = CURRENT.lock().as_ref() {
         if l.path == path && (l.version == version || l.conf.options.no_reload) {
             return (l.conf.clone(), l.generation);
         }
     }
-    let text = std::fs::read(&path).ok();
+    let text = std::fs::read(path).ok();
     let conf = Arc::new(ResolvConf::parse(
         text.as_deref(),
         &ResolvEnv::from_process(),
     ));
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let loaded = Loaded {
-        path,
+        path: path.to_path_buf(),
         version,
         conf: conf.clone(),
         generation,

@@ -16,6 +16,7 @@ pub mod wire;
 pub use conf::ResolvConf;
 pub use resolver::asks_for;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 /// Which address families a forward lookup wants.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -77,14 +78,29 @@ impl LookupError {
     }
 }
 
-/// Whether the cache is on: not with `NETLIBC_DNS_CACHE=0` nor `options no-cache`.
-fn cache_enabled(conf: &ResolvConf) -> bool {
-    !conf.options.no_cache && std::env::var_os("NETLIBC_DNS_CACHE").is_none_or(|v| v != "0")
+/// Whether `NETLIBC_DNS_CACHE=0` leaves the cache on (with `options no-cache`, the other switch).
+fn cache_variable_on() -> bool {
+    crate::db::cache::with_env_raw(c"NETLIBC_DNS_CACHE", |value| value != Some(b"0"))
 }
 
-/// The path of the hosts file, whose changes also empty the cache.
+/// The variable naming the hosts file (whose changes also empty the cache), and the default.
+const HOSTS_VARIABLE: &std::ffi::CStr = c"NETLIBC_HOSTS";
+const HOSTS_DEFAULT: &str = "/etc/hosts";
+
+/// The path of the hosts file.
 fn hosts_path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_HOSTS").map_or_else(|| "/etc/hosts".into(), Into::into)
+    use std::os::unix::ffi::OsStrExt;
+    crate::db::cache::with_env_raw(HOSTS_VARIABLE, |value| {
+        std::ffi::OsStr::from_bytes(value.unwrap_or(HOSTS_DEFAULT.as_bytes())).into()
+    })
+}
+
+/// Whether `variable` (or `default` when it is unset) still names `path`, read without a copy.
+fn still_names(variable: &std::ffi::CStr, default: &str, path: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    crate::db::cache::with_env_raw(variable, |value| {
+        value.unwrap_or(default.as_bytes()) == path.as_os_str().as_bytes()
+    })
 }
 
 /// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
@@ -93,7 +109,6 @@ fn hosts_path() -> std::path::PathBuf {
 const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The configuration and cache validity found by the last check of the files.
-#[derive(Clone)]
 struct Checked {
     at: std::time::Instant,
     resolv_path: std::path::PathBuf,
@@ -102,40 +117,69 @@ struct Checked {
     validity: cache::Validity,
 }
 
+/// What a lookup relies on: the configuration, and the state cache entries must be valid for.
+struct Recent {
+    conf: std::sync::Arc<ResolvConf>,
+    validity: cache::Validity,
+    /// The files were checked by this very call (not taken from an earlier one).
+    checked_now: bool,
+}
+
 static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
     crate::sys::lock::ForkSafeMutex::new(None);
 
-/// Checks resolv.conf (reloading it if changed) and the hosts file now.
-fn check_files() -> Checked {
-    let (conf, generation) = conf::current();
-    let hosts_path = hosts_path();
-    let checked = Checked {
-        at: std::time::Instant::now(),
-        resolv_path: conf::resolv_conf_path(),
-        validity: cache::Validity {
-            conf_generation: generation,
-            hosts_version: conf::FileVersion::of(&hosts_path),
-        },
-        hosts_path,
-        conf,
+/// Checks resolv.conf (reloading it if changed) and the hosts file now. `paths` are those of the
+/// last check when this lookup has just found that the environment still names them.
+fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recent {
+    let (resolv_path, hosts_path) =
+        paths.unwrap_or_else(|| (conf::resolv_conf_path(), hosts_path()));
+    let (conf, generation) = conf::current_at(&resolv_path);
+    let validity = cache::Validity {
+        conf_generation: generation,
+        hosts_version: conf::FileVersion::of(&hosts_path),
     };
-    *LAST_CHECK.lock() = Some(checked.clone());
-    checked
+    *LAST_CHECK.lock() = Some(Checked {
+        at: std::time::Instant::now(),
+        resolv_path,
+        hosts_path,
+        conf: conf.clone(),
+        validity,
+    });
+    Recent {
+        conf,
+        validity,
+        checked_now: true,
+    }
 }
 
-/// The last check if it is recent and for the same paths, else a new one.
-fn recent_check() -> Checked {
-    let last = LAST_CHECK.lock().clone();
-    match last {
-        Some(c)
-            if c.at.elapsed() < RECHECK_INTERVAL
-                && c.resolv_path == conf::resolv_conf_path()
-                && c.hosts_path == hosts_path() =>
+/// The paths of the last check.
+fn last_paths() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    LAST_CHECK
+        .lock()
+        .as_ref()
+        .map(|c| (c.resolv_path.clone(), c.hosts_path.clone()))
+}
+
+/// The last check if it is recent and for the same paths, else a new one. The paths are compared
+/// with the environment's bytes in place (memory work only, under the lock).
+fn recent_check() -> Recent {
+    if let Some(c) = LAST_CHECK.lock().as_ref() {
+        if c.at.elapsed() < RECHECK_INTERVAL
+            && still_names(
+                conf::RESOLV_CONF_VARIABLE,
+                conf::RESOLV_CONF_DEFAULT,
+                &c.resolv_path,
+            )
+            && still_names(HOSTS_VARIABLE, HOSTS_DEFAULT, &c.hosts_path)
         {
-            c
+            return Recent {
+                conf: c.conf.clone(),
+                validity: c.validity,
+                checked_now: false,
+            };
         }
-        _ => check_files(),
     }
+    check_files(None)
 }
 
 /// A resolver result with the TTL the cache may keep it for.
@@ -143,6 +187,7 @@ type Timed<T> = Result<T, (LookupError, Option<u32>)>;
 
 /// Serves `key` from the cache, or resolves it with `resolve` (on freshly checked files) and keeps
 /// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
+/// The cache is off with `NETLIBC_DNS_CACHE=0` or `options no-cache`.
 fn cached<T: Clone>(
     key: cache::Key,
     wrap: fn(Result<T, LookupError>) -> cache::Value,
@@ -151,8 +196,10 @@ fn cached<T: Clone>(
     resolve: impl Fn(&ResolvConf) -> Timed<T>,
 ) -> Result<T, LookupError> {
     let timer = crate::trace::start();
+    let variable_on = cache_variable_on();
+    let enabled = |conf: &ResolvConf| variable_on && !conf.options.no_cache;
     let recent = recent_check();
-    if !cache_enabled(&recent.conf) {
+    if !enabled(&recent.conf) {
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
         trace_lookup(timer, &key, "dns", &result);
@@ -163,7 +210,12 @@ fn cached<T: Clone>(
         trace_lookup(timer, &key, "cache", &result);
         return result;
     }
-    let fresh = check_files();
+    // A lookup that goes to the network checks the files first (once: maybe just done above).
+    let fresh = if recent.checked_now {
+        recent
+    } else {
+        check_files(last_paths())
+    };
     crate::trace::note_source(crate::trace::Source::Dns(None));
     let result = resolve(&fresh.conf);
     let ttl = match &result {
@@ -176,7 +228,7 @@ fn cached<T: Clone>(
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
     trace_lookup(timer, &key, "dns", &result);
-    if keep && cache_enabled(&fresh.conf) {
+    if keep && enabled(&fresh.conf) {
         cache::put(key, wrap(result.clone()), ttl, fresh.validity);
     }
     result
@@ -215,11 +267,11 @@ fn trace_lookup<T>(
 }
 
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
-/// resolv.conf and the TTL cache.
-pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, LookupError> {
+/// resolv.conf and the TTL cache. The answer is shared with the cache.
+pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, LookupError> {
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
     if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
-        return lookup_host_with(&conf::current().0, name, families);
+        return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
     }
     cached(
         cache::host_key(name, families),
@@ -229,7 +281,7 @@ pub fn lookup_host(name: &[u8], families: Families) -> Result<HostAnswer, Lookup
             cache::Value::Ptr(_) => None,
         },
         |answer| answer.ttl,
-        |conf| resolver::lookup_host(conf, name, families),
+        |conf| resolver::lookup_host(conf, name, families).map(Arc::new),
     )
 }
 
@@ -243,8 +295,8 @@ pub fn lookup_host_with(
 }
 
 /// Looks the names of `address` up (PTR under in-addr.arpa or ip6.arpa), with the current
-/// resolv.conf and the TTL cache.
-pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
+/// resolv.conf and the TTL cache. The answer is shared with the cache.
+pub fn lookup_ptr(address: IpAddr) -> Result<Arc<PtrAnswer>, LookupError> {
     cached(
         cache::Key::Ptr(address),
         cache::Value::Ptr,
@@ -253,7 +305,7 @@ pub fn lookup_ptr(address: IpAddr) -> Result<PtrAnswer, LookupError> {
             cache::Value::Host(_) => None,
         },
         |answer| answer.ttl,
-        |conf| resolver::lookup_ptr(conf, address),
+        |conf| resolver::lookup_ptr(conf, address).map(Arc::new),
     )
 }
 

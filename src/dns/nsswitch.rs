@@ -148,16 +148,17 @@ fn apply_actions(step: &mut Step, items: &[u8]) {
     }
 }
 
-/// The path of nsswitch.conf: `NETLIBC_NSSWITCH_CONF`, else /etc/nsswitch.conf.
-pub fn nsswitch_path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_NSSWITCH_CONF")
-        .map_or_else(|| "/etc/nsswitch.conf".into(), Into::into)
-}
+/// The parsed `hosts:` line, re-read only when nsswitch.conf changes (glibc checks the file on every
+/// lookup; here the check is the files databases' cheaper one, an inotify watch, see `db::watch`).
+static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> =
+    crate::db::cache::FileCache::new(c"NETLIBC_NSSWITCH_CONF", "/etc/nsswitch.conf", parse_hosts);
 
-/// The `hosts:` order from the current nsswitch.conf (read on each call, as glibc checks it per lookup;
-/// a missing file gives the default).
-pub fn hosts_order() -> Vec<Step> {
-    std::fs::read(nsswitch_path()).map_or_else(|_| default_hosts(), |text| parse_hosts(&text))
+/// The `hosts:` order from the current nsswitch.conf (a missing or unreadable file gives the
+/// default). An edit is seen by the next lookup.
+pub fn hosts_order() -> std::sync::Arc<Vec<Step>> {
+    HOSTS_STEPS
+        .get()
+        .unwrap_or_else(|| std::sync::Arc::new(default_hosts()))
 }
 
 #[cfg(test)]

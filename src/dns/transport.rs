@@ -42,8 +42,7 @@ struct Query {
 }
 
 impl Query {
-    fn new(question: Question, flags: QueryFlags) -> Query {
-        let id = super::sysio::random_u16();
+    fn new(question: Question, flags: QueryFlags, id: u16) -> Query {
         let bytes = wire::build_query(id, &question, flags);
         Query {
             id,
@@ -112,9 +111,15 @@ pub fn send(conf: &ResolvConf, questions: Vec<Question>) -> Result<Vec<Option<Re
     if questions.iter().any(|q| q.name.wire_len() > 255) {
         return Err(SendError::BadQuery);
     }
+    // One getrandom for the IDs of both queries of an A+AAAA lookup.
+    let ids = super::sysio::random_ids::<{ super::sysio::SEND_MANY }>();
     let mut queries: Vec<Query> = questions
         .into_iter()
-        .map(|q| Query::new(q, flags))
+        .enumerate()
+        .map(|(i, q)| {
+            let id = ids.get(i).copied().unwrap_or_else(super::sysio::random_u16);
+            Query::new(q, flags, id)
+        })
         .collect();
     let count = conf.nameservers.len();
     let offset = first_server(conf);
@@ -185,18 +190,24 @@ fn try_udp(
     deadline: Instant,
 ) -> TryOutcome {
     let sequential = conf.options.single_request || conf.options.single_request_reopen;
+    let keepable = server.ip().is_loopback() && !conf.options.single_request_reopen;
     let mut socket: Option<Socket> = None;
-    let mut buffer = vec![0u8; UDP_BUFFER];
+    let mut cookie = None;
+    let mut buffer = ReceiveBuffer::take();
     for index in 0..queries.len() {
         if queries.get(index).is_none_or(|q| q.reply.is_some()) {
             continue;
         }
         if socket.is_none() || conf.options.single_request_reopen {
             drop(socket.take()); // closes the previous one first
-            match Socket::connect(server, libc::SOCK_DGRAM) {
-                Ok(s) => socket = Some(s),
-                Err(Errno(libc::ECONNREFUSED)) => return TryOutcome::Refused,
-                Err(_) => return TryOutcome::TimedOut,
+            if let Some((kept, kept_cookie)) = keepable.then(|| take_kept(server)).flatten() {
+                (socket, cookie) = (Some(kept), Some(kept_cookie));
+            } else {
+                match Socket::connect(server, libc::SOCK_DGRAM) {
+                    Ok(s) => socket = Some(s),
+                    Err(Errno(libc::ECONNREFUSED)) => return TryOutcome::Refused,
+                    Err(_) => return TryOutcome::TimedOut,
+                }
             }
         }
         let Some(sock) = socket.as_ref() else {
@@ -209,19 +220,14 @@ fn try_udp(
                 .filter(|&i| queries.get(i).is_some_and(|q| q.reply.is_none()))
                 .collect()
         };
-        for i in &to_send {
-            let Some(query) = queries.get(*i) else {
-                continue;
+        if let Err(e) = send_all(sock, queries, &to_send) {
+            return if e == Errno(libc::ECONNREFUSED) {
+                TryOutcome::Refused
+            } else {
+                TryOutcome::TimedOut
             };
-            if let Err(e) = sock.send(&query.bytes) {
-                return if e == Errno(libc::ECONNREFUSED) {
-                    TryOutcome::Refused
-                } else {
-                    TryOutcome::TimedOut
-                };
-            }
         }
-        let outcome = receive_udp(sock, server, queries, &to_send, &mut buffer, deadline);
+        let outcome = receive_udp(sock, server, queries, &to_send, &mut buffer.0, deadline);
         if let Some(outcome) = outcome {
             return outcome;
         }
@@ -229,10 +235,128 @@ fn try_udp(
             break;
         }
     }
-    if all_answered(queries) {
-        TryOutcome::Done
-    } else {
-        TryOutcome::TimedOut
+    if !all_answered(queries) {
+        return TryOutcome::TimedOut;
+    }
+    if let (true, Some(socket)) = (keepable, socket) {
+        keep(server, socket, cookie);
+    }
+    TryOutcome::Done
+}
+
+/// UDP sockets connected to loopback nameservers, kept between lookups: a socket, its `connect` and its
+/// `close` cost more than the rest of a lookup's own work (3.6 µs here, against a round trip to a
+/// local server of about 10 µs). Only a try that got every reply it waited for gives its socket back,
+/// so no reply or error of an earlier query can be pending on it (and one that is would be dropped:
+/// replies are matched by ID and question). Why loopback only: a new socket per query gets a new
+/// random source port, which protects against off-path forgers guessing it; on loopback there is no
+/// off-path sender, and local processes can read the port in /proc/net/udp anyway. Not with
+/// `single-request-reopen`, whose point is a new socket for each query.
+///
+/// Each kept socket is checked before use to be still ours ([`Socket::from_kept`]: a program may close
+/// descriptors it does not know), and one kept by the parent of a forked child is closed by the child
+/// (it would share it with the parent). At most [`KEPT_MAX`] are kept (one per nameserver); the
+/// descriptors are close-on-exec.
+struct Kept {
+    server: SocketAddr,
+    fd: i32,
+    cookie: u64,
+    fork_epoch: u64,
+}
+
+const KEPT_MAX: usize = super::conf::MAXNS;
+
+static KEPT: crate::sys::lock::ForkSafeMutex<Vec<Kept>> =
+    crate::sys::lock::ForkSafeMutex::new(Vec::new());
+
+/// A kept socket connected to `server`, with its cookie, if there is one and it is still ours.
+fn take_kept(server: &SocketAddr) -> Option<(Socket, u64)> {
+    let kept = {
+        let mut kept = KEPT.lock();
+        let index = kept.iter().position(|k| k.server == *server)?;
+        kept.swap_remove(index)
+    };
+    let socket = Socket::from_kept(kept.fd, kept.cookie)?;
+    if kept.fork_epoch != super::sysio::fork_epoch() {
+        return None; // a parent's socket: this process's copy is closed here (dropped)
+    }
+    Some((socket, kept.cookie))
+}
+
+/// Keeps `socket` (connected to `server`) for the next lookup; the oldest kept socket makes room.
+fn keep(server: &SocketAddr, socket: Socket, cookie: Option<u64>) {
+    let Some(cookie) = cookie.or_else(|| socket.cookie()) else {
+        return; // no cookie, no way to tell it is still ours later: closed
+    };
+    let entry = Kept {
+        server: *server,
+        fd: socket.keep(),
+        cookie,
+        fork_epoch: super::sysio::fork_epoch(),
+    };
+    let evicted = {
+        let mut kept = KEPT.lock();
+        let evicted = (kept.len() >= KEPT_MAX).then(|| kept.remove(0));
+        kept.push(entry);
+        evicted
+    };
+    if let Some(evicted) = evicted {
+        drop(Socket::from_kept(evicted.fd, evicted.cookie)); // closed if still ours
+    }
+}
+
+/// Sends the queries numbered `indexes` before any reply is awaited: together with one `sendmmsg`
+/// (as glibc sends A and AAAA), one `send` each where `sendmmsg` is missing.
+fn send_all(socket: &Socket, queries: &[Query], indexes: &[usize]) -> Result<(), Errno> {
+    let datagrams: Vec<&[u8]> = indexes
+        .iter()
+        .filter_map(|&i| queries.get(i).map(|q| q.bytes.as_slice()))
+        .collect();
+    let mut rest = datagrams.as_slice();
+    while !rest.is_empty() {
+        let sent = match rest {
+            [one] => socket.send(one).map(|_| 1),
+            _ => match socket.send_many(rest) {
+                Err(Errno(libc::ENOSYS)) => {
+                    rest.first().map_or(Ok(0), |d| socket.send(d).map(|_| 1))
+                }
+                other => other,
+            },
+        }?;
+        rest = rest.get(sent.max(1)..).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// A UDP receive buffer of [`UDP_BUFFER`] bytes' capacity, kept for the next query when dropped:
+/// allocating and freeing 64 KiB per query costs more than the rest of the client's work (glibc's
+/// `free` of a chunk that large also consolidates its fast bins). At most [`SPARE_BUFFERS`] are kept,
+/// enough for as many lookups at the same time; the lock is held to push or pop one, nothing else.
+struct ReceiveBuffer(Vec<u8>);
+
+const SPARE_BUFFERS: usize = 2;
+
+static SPARE: crate::sys::lock::ForkSafeMutex<Vec<Vec<u8>>> =
+    crate::sys::lock::ForkSafeMutex::new(Vec::new());
+
+impl ReceiveBuffer {
+    fn take() -> ReceiveBuffer {
+        let spare = SPARE.lock().pop();
+        ReceiveBuffer(spare.unwrap_or_else(|| Vec::with_capacity(UDP_BUFFER)))
+    }
+}
+
+impl Drop for ReceiveBuffer {
+    fn drop(&mut self) {
+        let buffer = std::mem::take(&mut self.0);
+        if buffer.capacity() < UDP_BUFFER {
+            return;
+        }
+        let mut spare = SPARE.lock();
+        if spare.len() < SPARE_BUFFERS {
+            spare.push(buffer);
+        }
+        // Locals drop in reverse order: the lock is released before a buffer not kept is freed.
     }
 }
 
@@ -242,7 +366,7 @@ fn receive_udp(
     server: &SocketAddr,
     queries: &mut [Query],
     waiting: &[usize],
-    buffer: &mut [u8],
+    buffer: &mut Vec<u8>,
     deadline: Instant,
 ) -> Option<TryOutcome> {
     while waiting
@@ -254,8 +378,8 @@ fn receive_udp(
             Ok(false) => return Some(TryOutcome::TimedOut),
             Err(_) => return Some(TryOutcome::TimedOut),
         }
-        let (length, sender) = match socket.receive(buffer) {
-            Ok(received) => received,
+        let sender = match socket.receive_datagram(buffer) {
+            Ok(sender) => sender,
             Err(Errno(libc::ECONNREFUSED)) => return Some(TryOutcome::Refused),
             Err(Errno(libc::EAGAIN | libc::EINTR)) => continue,
             Err(_) => return Some(TryOutcome::TimedOut),
@@ -263,7 +387,7 @@ fn receive_udp(
         if sender.as_ref() != Some(server) {
             continue;
         }
-        let Some(reply) = buffer.get(..length).and_then(wire::parse_reply) else {
+        let Some(reply) = wire::parse_reply(buffer) else {
             continue;
         };
         if let Some(outcome) = accept(queries, reply) {

@@ -26,10 +26,17 @@ const MAX_LABEL: usize = 63;
 /// The UDP payload size advertised with EDNS0: glibc's cap since CVE-2017-12132.
 pub(crate) const EDNS_UDP_SIZE: u16 = 1200;
 
-/// A domain name as its labels, in the case the wire gave.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+/// A domain name in its uncompressed wire form (length-prefixed labels, then a zero byte), in the case
+/// the wire gave: one allocation per name, copied to a query as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
-    labels: Vec<Vec<u8>>,
+    wire: Vec<u8>,
+}
+
+impl Default for Name {
+    fn default() -> Name {
+        Name::root()
+    }
 }
 
 impl Name {
@@ -39,8 +46,27 @@ impl Name {
         if text == b"." {
             return Some(Name::root());
         }
-        let mut labels = Vec::new();
-        let mut label = Vec::new();
+        if text.contains(&b'\\') {
+            Name::from_escaped_text(text)
+        } else {
+            Name::from_plain_text(text)
+        }
+    }
+
+    /// [`Name::from_text`] byte by byte, escapes included.
+    fn from_escaped_text(text: &[u8]) -> Option<Name> {
+        let mut wire = Vec::with_capacity(text.len() + 2);
+        // Where the length byte of the label being read is.
+        let mut label_start = 0;
+        wire.push(0);
+        let close = |wire: &mut Vec<u8>, label_start: usize| -> Option<()> {
+            let length = wire.len() - label_start - 1;
+            if length > MAX_LABEL {
+                return None;
+            }
+            *wire.get_mut(label_start)? = length as u8;
+            Some(())
+        };
         let mut rest = text;
         while let Some((&byte, after)) = rest.split_first() {
             rest = after;
@@ -51,80 +77,111 @@ impl Name {
                         let value = digits
                             .iter()
                             .fold(0u32, |v, d| v * 10 + u32::from(d - b'0'));
-                        label.push(u8::try_from(value).ok()?);
+                        wire.push(u8::try_from(value).ok()?);
                         rest = rest.get(3..)?;
                     } else {
                         let (&escaped, after) = rest.split_first()?;
-                        label.push(escaped);
+                        wire.push(escaped);
                         rest = after;
                     }
                 }
-                b'.' if label.is_empty() => return None,
-                b'.' => labels.push(std::mem::take(&mut label)),
-                _ => label.push(byte),
+                b'.' if wire.len() == label_start + 1 => return None,
+                b'.' => {
+                    close(&mut wire, label_start)?;
+                    label_start = wire.len();
+                    wire.push(0);
+                }
+                _ => wire.push(byte),
             }
         }
-        if !label.is_empty() {
-            labels.push(label);
+        if wire.len() > label_start + 1 {
+            close(&mut wire, label_start)?;
+            wire.push(0);
         }
-        let name = Name { labels };
-        let valid =
-            name.labels.iter().all(|l| l.len() <= MAX_LABEL) && name.wire_len() <= MAX_NAME_WIRE;
-        valid.then_some(name)
+        // Otherwise the last length byte, still 0, ends the name.
+        (wire.len() <= MAX_NAME_WIRE).then_some(Name { wire })
+    }
+
+    /// [`Name::from_text`] for text without escapes: labels copied whole.
+    fn from_plain_text(text: &[u8]) -> Option<Name> {
+        let text = text.strip_suffix(b".").unwrap_or(text);
+        let mut wire = Vec::with_capacity(text.len() + 2);
+        if !text.is_empty() {
+            for label in text.split(|&b| b == b'.') {
+                if label.is_empty() || label.len() > MAX_LABEL {
+                    return None;
+                }
+                wire.push(label.len() as u8);
+                wire.extend_from_slice(label);
+            }
+        }
+        wire.push(0);
+        (wire.len() <= MAX_NAME_WIRE).then_some(Name { wire })
+    }
+
+    /// The labels, first to last (the root has none).
+    fn labels(&self) -> Labels<'_> {
+        Labels { rest: &self.wire }
     }
 
     /// glibc's `res_hnok` on the decoded name: every label of letters, digits, `-` and `_`, and no `-`
     /// first. (With [`is_printable`], what glibc requires of a host name before it asks DNS.)
     pub fn is_host_name(&self) -> bool {
         let middle = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
-        let leading_dash = self.labels.first().and_then(|l| l.first()) == Some(&b'-');
-        !leading_dash && self.labels.iter().all(|l| l.iter().all(middle))
+        let leading_dash = self.labels().next().and_then(|l| l.first()) == Some(&b'-');
+        !leading_dash && self.labels().all(|l| l.iter().all(middle))
     }
 
     /// The root name.
     pub fn root() -> Name {
-        Name::default()
+        Name { wire: vec![0] }
     }
 
     /// Length of the uncompressed wire form, the final zero byte included.
     pub fn wire_len(&self) -> usize {
-        self.labels.iter().map(|l| l.len() + 1).sum::<usize>() + 1
+        self.wire.len()
     }
 
     /// The name with `suffix`'s labels appended (`None` if the result is too long).
     pub fn join(&self, suffix: &Name) -> Option<Name> {
-        let mut labels = self.labels.clone();
-        labels.extend(suffix.labels.iter().cloned());
-        let name = Name { labels };
-        (name.wire_len() <= MAX_NAME_WIRE).then_some(name)
+        let own = self.wire.len().saturating_sub(1);
+        let mut wire = Vec::with_capacity(own + suffix.wire.len());
+        wire.extend_from_slice(self.wire.get(..own)?);
+        wire.extend_from_slice(&suffix.wire);
+        (wire.len() <= MAX_NAME_WIRE).then_some(Name { wire })
     }
 
-    /// Case-insensitive comparison (RFC 4343).
+    /// Case-insensitive comparison (RFC 4343). Length bytes (at most 63) are not letters, so comparing
+    /// the wire forms without ASCII case compares the labels so.
     pub fn eq_ignore_case(&self, other: &Name) -> bool {
-        self.labels.len() == other.labels.len()
-            && self
-                .labels
-                .iter()
-                .zip(&other.labels)
-                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+        self.wire.eq_ignore_ascii_case(&other.wire)
     }
 
     /// The name in lower case, for use as a map key.
     pub fn to_lowercase(&self) -> Name {
-        let labels = self.labels.iter().map(|l| l.to_ascii_lowercase()).collect();
-        Name { labels }
+        Name {
+            wire: self.wire.to_ascii_lowercase(),
+        }
     }
 
     /// Dotted text without a trailing dot, escaping as `dn_expand` does: `.` and `\` with a backslash,
     /// bytes outside printable ASCII as `\DDD`. The root is ".".
     pub fn to_text(&self) -> Vec<u8> {
-        if self.labels.is_empty() {
+        if self.wire.len() <= 1 {
             return b".".to_vec();
         }
         let mut out = Vec::with_capacity(self.wire_len());
-        for (i, label) in self.labels.iter().enumerate() {
+        for (i, label) in self.labels().enumerate() {
             if i > 0 {
                 out.push(b'.');
+            }
+            // Host names, nearly all names, need no escape.
+            if label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+            {
+                out.extend_from_slice(label);
+                continue;
             }
             for &b in label {
                 match b {
@@ -132,7 +189,10 @@ impl Name {
                         out.extend_from_slice(&[b'\\', b])
                     }
                     0x21..=0x7e => out.push(b),
-                    _ => out.extend_from_slice(format!("\\{b:03}").as_bytes()),
+                    _ => {
+                        out.push(b'\\');
+                        out.extend_from_slice(&[b'0' + b / 100, b'0' + b / 10 % 10, b'0' + b % 10]);
+                    }
                 }
             }
         }
@@ -140,11 +200,27 @@ impl Name {
     }
 
     fn write_wire(&self, out: &mut Vec<u8>) {
-        for label in &self.labels {
-            out.push(label.len() as u8);
-            out.extend_from_slice(label);
+        out.extend_from_slice(&self.wire);
+    }
+}
+
+/// The labels of a name's wire form.
+struct Labels<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Labels<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (&length, after) = self.rest.split_first()?;
+        if length == 0 {
+            self.rest = &[];
+            return None;
         }
-        out.push(0);
+        let label = after.get(..usize::from(length))?;
+        self.rest = after.get(usize::from(length)..)?;
+        Some(label)
     }
 }
 
@@ -272,8 +348,7 @@ impl<'a> Reader<'a> {
     /// target of the previous one (or before itself, for the first), so the targets strictly decrease
     /// and every chain ends: no loop is possible.
     pub fn name(&mut self) -> Option<Name> {
-        let mut labels = Vec::new();
-        let mut wire_len = 1;
+        let mut wire = Vec::with_capacity(32);
         let mut at = self.position;
         let mut resume_at = None;
         let mut pointer_limit = usize::MAX;
@@ -281,16 +356,16 @@ impl<'a> Reader<'a> {
             let length = *self.message.get(at)? as usize;
             match length & 0xc0 {
                 0x00 if length == 0 => {
+                    wire.push(0);
                     self.position = resume_at.unwrap_or(at + 1);
-                    return Some(Name { labels });
+                    return Some(Name { wire });
                 }
                 0x00 => {
-                    let label = self.message.get(at + 1..at + 1 + length)?;
-                    wire_len += length + 1;
-                    if wire_len > MAX_NAME_WIRE {
+                    let label = self.message.get(at..at + 1 + length)?;
+                    if wire.len() + label.len() + 1 > MAX_NAME_WIRE {
                         return None;
                     }
-                    labels.push(label.to_vec());
+                    wire.extend_from_slice(label);
                     at += 1 + length;
                 }
                 0xc0 => {
@@ -478,10 +553,61 @@ mod tests {
     }
 
     #[test]
+    fn plain_names_parse_as_the_escape_aware_parser_reads_them() {
+        let long = b"abcdefghi.".repeat(25);
+        let inputs: [&[u8]; 14] = [
+            b"",
+            b"x",
+            b"x.",
+            b"x..",
+            b"..",
+            b".x",
+            b"a..b",
+            b"www.example.test",
+            b"www.example.test.",
+            &[b'a'; 63],
+            &[b'a'; 64],
+            &long,
+            &long[..long.len() - 1],
+            b"-x_y.Test",
+        ];
+        for text in inputs {
+            assert_eq!(
+                Name::from_plain_text(text),
+                Name::from_escaped_text(text),
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+
+    #[test]
+    fn join_case_and_wire_form() {
+        let name = |t: &[u8]| Name::from_text(t).unwrap();
+        let joined = name(b"Www").join(&name(b"Example.TEST.")).unwrap();
+        assert_eq!(joined.to_text(), b"Www.Example.TEST");
+        assert_eq!(joined.wire_len(), 1 + 3 + 1 + 7 + 1 + 4 + 1);
+        assert!(joined.eq_ignore_case(&name(b"www.example.test")));
+        assert!(!joined.eq_ignore_case(&name(b"www.example.tes")));
+        assert!(!name(b"ab.c").eq_ignore_case(&name(b"a.bc")));
+        assert_eq!(joined.to_lowercase(), name(b"www.example.test"));
+        assert_eq!(Name::root().join(&name(b"x")).unwrap(), name(b"x"));
+        assert_eq!(name(b"x").join(&Name::root()).unwrap(), name(b"x"));
+        let long = name(&b"abcdefghi.".repeat(13));
+        assert!(long.join(&long).is_none(), "2 * 131 bytes is over 255");
+        assert_eq!(Name::from_text(b""), Some(Name::root()));
+        assert_eq!(Name::default(), Name::root());
+    }
+
+    #[test]
     fn escapes_and_host_name_rules() {
         let name = |t: &[u8]| Name::from_text(t);
         assert_eq!(name(b"a\\098.test").unwrap().to_text(), b"ab.test");
-        assert_eq!(name(b"a\\.b.test").unwrap().labels[0], b"a.b");
+        assert_eq!(
+            name(b"a\\.b.test").unwrap().labels().next(),
+            Some(&b"a.b"[..])
+        );
+        assert_eq!(name(b"a\\.b.test").unwrap().labels().count(), 2);
         assert!(name(b"a\\256.test").is_none() && name(b"a\\").is_none());
         assert!(name(b".x").is_none() && name(b"..").is_none() && name(b"x..").is_none());
         assert!(name(b"a_b.x-.test").unwrap().is_host_name());
@@ -494,7 +620,7 @@ mod tests {
     #[test]
     fn text_escapes_like_dn_expand() {
         let name = Name {
-            labels: vec![b"a.b".to_vec(), vec![0, b'\\']],
+            wire: vec![3, b'a', b'.', b'b', 2, 0, b'\\', 0],
         };
         assert_eq!(name.to_text(), b"a\\.b.\\000\\\\");
     }

@@ -41,12 +41,19 @@ pub struct NetworkFacts {
     generation: Option<u64>,
     table: Arc<Option<AddressTable>>,
     probe: SourceProbe,
+    /// Every fact used so far is one the generation determines (a probe that failed for lack of a
+    /// socket, or links that could not be read, are not).
+    determined: bool,
 }
 
 impl NetworkFacts {
     /// The facts now: the address table is taken from the cache or read (outside the lock).
     pub fn now() -> NetworkFacts {
-        let generation = watch::generation();
+        NetworkFacts::at(watch::generation())
+    }
+
+    /// The facts of `generation`, what [`watch::generation`] just returned.
+    pub fn at(generation: Option<u64>) -> NetworkFacts {
         let cached = generation.and_then(|g| with_cache(g, |c| c.table.clone()));
         let table = cached.unwrap_or_else(|| {
             let table = Arc::new(AddressTable::read());
@@ -59,7 +66,14 @@ impl NetworkFacts {
             generation,
             table,
             probe: SourceProbe::new(),
+            determined: true,
         }
+    }
+
+    /// The generation these facts belong to, when one does and every fact used so far is determined
+    /// by it: what was computed from them may then be kept for as long as the generation lasts.
+    pub fn determined_generation(&self) -> Option<u64> {
+        self.generation.filter(|_| self.determined)
     }
 
     /// Which families AI_ADDRCONFIG considers configured (both when netlink could not be read).
@@ -86,6 +100,7 @@ impl NetworkFacts {
             return source;
         }
         let Probed { source, cacheable } = self.probe.probe_detailed(destination);
+        self.determined &= cacheable;
         if let (Some(g), true) = (self.generation, cacheable) {
             let value = (source, self.probe.state());
             with_cache(g, |c| {
@@ -111,6 +126,7 @@ impl NetworkFacts {
             Some(links) => links,
             None => {
                 let Some(links) = read_links() else {
+                    self.determined = false;
                     return (None, None);
                 };
                 let links = Arc::new(links);

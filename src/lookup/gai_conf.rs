@@ -332,6 +332,9 @@ pub fn current_policy() -> Arc<SortPolicy> {
         .lock()
         .as_ref()
         .map(|l| (Arc::clone(&l.policy), l.modified, l.reload));
+    if let Some((policy, _, false)) = &snapshot {
+        return Arc::clone(policy);
+    }
     let path = path();
     let reload_flag = match snapshot {
         Some((policy, _, false)) => return policy,

@@ -34,12 +34,16 @@ pub fn lookup_name(
     let not_found = SourceFailure::not_found(HOST_NOT_FOUND);
     let file = file.ok_or(not_found)?;
     let view = view(family);
-    let take = if host_conf().multi { usize::MAX } else { 1 };
-    let mut lines = file
-        .by_name(name, view)
-        .take(take)
+    let mut indexes = file.by_name(name, view);
+    let first = indexes
+        .next()
+        .and_then(|index| file.hosts.get(index))
+        .ok_or(not_found)?;
+    // host.conf matters only once a line matched (it costs environment reads).
+    let others = if host_conf().multi { usize::MAX } else { 0 };
+    let lines = indexes
+        .take(others)
         .filter_map(|index| file.hosts.get(index));
-    let first = lines.next().ok_or(not_found)?;
     let canonical_name = first.name().to_vec();
     let addresses = std::iter::once(first)
         .chain(lines)

@@ -13,6 +13,9 @@
 
 use std::cmp::Ordering;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use crate::sys::lock::ForkSafeMutex;
 
 use super::gai_conf::{self, SortPolicy};
 use crate::interfaces::facts::NetworkFacts;
@@ -63,12 +66,77 @@ pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
         return (0..destinations.len()).collect();
     }
     let policy = gai_conf::current_policy();
-    let mut facts = NetworkFacts::now();
+    let generation = crate::interfaces::watch::generation();
+    if let Some(order) = generation.and_then(|g| remembered_order(g, &policy, destinations)) {
+        return order;
+    }
+    let mut facts = NetworkFacts::at(generation);
     let table = facts.table().cloned();
     let mut candidates = gather_sources_with(destinations, table.as_ref(), &mut |d| facts.probe(d));
-    order(&mut candidates, &policy, &mut |a, b| {
+    let order = order(&mut candidates, &policy, &mut |a, b| {
         facts.native_links(a, b)
-    })
+    });
+    if let Some(generation) = facts.determined_generation() {
+        remember_order(generation, policy, destinations, &order);
+    }
+    order
+}
+
+/// Orders already computed, for as long as the network generation and the gai.conf tables they were
+/// computed under last: the order is a function of the destinations, the tables and the facts, and
+/// the facts do not change within a generation. (A repeated lookup sorts the same addresses again:
+/// this spares it the source probes' replay and the rules.)
+struct Remembered {
+    generation: u64,
+    /// Held, so that the pointer compared with cannot be reused by another allocation.
+    policy: Arc<SortPolicy>,
+    orders: Vec<(Vec<SocketAddr>, Vec<usize>)>,
+}
+
+/// How many destination lists are remembered; more start the list over.
+const REMEMBERED_MAX: usize = 32;
+
+static REMEMBERED: ForkSafeMutex<Option<Remembered>> = ForkSafeMutex::new(None);
+
+fn remembered_order(
+    generation: u64,
+    policy: &Arc<SortPolicy>,
+    destinations: &[SocketAddr],
+) -> Option<Vec<usize>> {
+    let guard = REMEMBERED.lock();
+    let remembered = guard
+        .as_ref()
+        .filter(|r| r.generation == generation && Arc::ptr_eq(&r.policy, policy))?;
+    remembered
+        .orders
+        .iter()
+        .find(|(seen, _)| seen.as_slice() == destinations)
+        .map(|(_, order)| order.clone())
+}
+
+fn remember_order(
+    generation: u64,
+    policy: Arc<SortPolicy>,
+    destinations: &[SocketAddr],
+    order: &[usize],
+) {
+    let entry = (destinations.to_vec(), order.to_vec());
+    let mut guard = REMEMBERED.lock();
+    match guard.as_mut() {
+        Some(r) if r.generation == generation && Arc::ptr_eq(&r.policy, &policy) => {
+            if r.orders.len() >= REMEMBERED_MAX {
+                r.orders.clear();
+            }
+            r.orders.push(entry);
+        }
+        _ => {
+            *guard = Some(Remembered {
+                generation,
+                policy,
+                orders: vec![entry],
+            })
+        }
+    }
 }
 
 /// Probes the source of every destination afresh and looks it up in the address table (`None` if the

@@ -6,10 +6,7 @@
 
 use std::cell::OnceCell;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::path::PathBuf;
 use std::sync::Arc;
-
-use crate::sys::lock::ForkSafeMutex;
 
 use crate::db::hosts::{hosts_file, HostsFile};
 use crate::db::services::{services_file, ServicesFile};
@@ -50,39 +47,10 @@ impl SystemSources {
     }
 }
 
-/// What identifies one version of nsswitch.conf (`None`: the file is missing).
-type FileVersion = Option<(u64, u64, u64, i64, i64, i64, i64)>;
-
-fn file_version(path: &std::path::Path) -> FileVersion {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(path).ok()?;
-    Some((
-        m.dev(),
-        m.ino(),
-        m.size(),
-        m.mtime(),
-        m.mtime_nsec(),
-        m.ctime(),
-        m.ctime_nsec(),
-    ))
-}
-
-/// The last `hosts:` chain read, with the file it came from.
-static HOSTS_CHAIN: ForkSafeMutex<Option<(PathBuf, FileVersion, Vec<NssEntry>)>> =
-    ForkSafeMutex::new(None);
-
 /// The nsswitch `hosts:` steps as the lookup's entries. Like glibc, every lookup checks the file; it
-/// is read again only when it changed.
+/// is read again only when it changed (`crate::dns::nsswitch::hosts_order`).
 fn hosts_chain() -> Vec<NssEntry> {
-    use crate::dns::nsswitch::{default_hosts, nsswitch_path, parse_hosts, Source, Status};
-    let path = nsswitch_path();
-    let version = file_version(&path);
-    if let Some((cached_path, cached_version, chain)) = HOSTS_CHAIN.lock().as_ref() {
-        if *cached_path == path && *cached_version == version {
-            return chain.clone();
-        }
-    }
-    let steps = std::fs::read(&path).map_or_else(|_| default_hosts(), |text| parse_hosts(&text));
+    use crate::dns::nsswitch::{hosts_order, Source, Status};
     let statuses = [
         Status::Success,
         Status::NotFound,
@@ -96,9 +64,7 @@ fn hosts_chain() -> Vec<NssEntry> {
         },
         return_on: statuses.map(|status| step.returns_on(status)),
     };
-    let chain: Vec<NssEntry> = steps.iter().map(entry).collect();
-    *HOSTS_CHAIN.lock() = Some((path, version, chain.clone()));
-    chain
+    hosts_order().iter().map(entry).collect()
 }
 
 /// Notes, for the trace line, that the hosts file answered.
@@ -136,7 +102,7 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
     let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
         name.to_vec()
     } else {
-        answer.canonical_name
+        answer.canonical_name.clone()
     };
     Ok(HostAnswer {
         canonical_name,
@@ -148,8 +114,8 @@ fn dns_reverse(address: IpAddr) -> Result<Vec<u8>, SourceFailure> {
     let answer = crate::dns::lookup_ptr(crate::dns::ptr_address(address)).map_err(dns_failure)?;
     answer
         .names
-        .into_iter()
-        .next()
+        .first()
+        .cloned()
         .ok_or(SourceFailure::not_found(HOST_NOT_FOUND))
 }
 

@@ -187,8 +187,6 @@ fn files_by_name(
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
     let view = View::of(family, false);
-    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
-    let multi = host_conf().multi && view != View::Unspec;
     let first = file.by_name(name, view).next();
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
     if file.scan_fits(first, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
@@ -200,6 +198,9 @@ fn files_by_name(
         return fail(0);
     };
     write_line(&file, first, view, out, &mut buffer);
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    // host.conf matters only once a line matched (it costs environment reads).
+    let multi = view != View::Unspec && host_conf().multi;
     if multi {
         if !write_multi(
             &file,
@@ -291,7 +292,7 @@ fn chain_by_name(
     h_errnop: *mut c_int,
 ) -> c_int {
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order() {
+    for step in hosts_order().iter() {
         out.h_addr_list = core::ptr::null_mut();
         let outcome = match step.source {
             Source::Files => {
@@ -301,7 +302,7 @@ fn chain_by_name(
             }
             Source::Dns => hosts_dns::by_name(name, family, out, &mut buffer.after(0)),
         };
-        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+        if let Some(status) = finish_step(outcome, step, h_errnop) {
             return status;
         }
         last = outcome;
@@ -719,7 +720,7 @@ unsafe fn gethostbyaddr_r_impl(
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let buffer = unsafe { CBuffer::new(buf, buflen) };
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order() {
+    for step in hosts_order().iter() {
         let outcome = match step.source {
             Source::Files => {
                 let status =
@@ -746,7 +747,7 @@ unsafe fn gethostbyaddr_r_impl(
                 true => SourceOutcome::NotFound(HOST_NOT_FOUND),
             },
         };
-        if let Some(status) = finish_step(outcome, &step, h_errnop) {
+        if let Some(status) = finish_step(outcome, step, h_errnop) {
             if outcome == SourceOutcome::Found {
                 set_result(result, result_buf);
             }
