@@ -95,6 +95,11 @@ pub fn note_source(source: Source) {
     }
 }
 
+/// The source noted so far for the current lookup, left in place.
+pub fn noted_source() -> Option<Source> {
+    ANSWERED_BY.with(|cell| cell.get())
+}
+
 /// Writes a lookup's trace line: `<call> = <result> [<source>]`, with the source noted since
 /// [`start_lookup`] (none when no source answered).
 pub fn emit_lookup(timer: Timer, call: fmt::Arguments, result: fmt::Arguments) {

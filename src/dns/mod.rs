@@ -202,12 +202,12 @@ fn cached<T: Clone>(
     if !enabled(&recent.conf) {
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
-        trace_lookup(timer, &key, "dns", &result);
+        trace_lookup(timer, &key, &result);
         return result;
     }
     if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
         crate::trace::note_source(crate::trace::Source::Cache);
-        trace_lookup(timer, &key, "cache", &result);
+        trace_lookup(timer, &key, &result);
         return result;
     }
     // A lookup that goes to the network checks the files first (once: maybe just done above).
@@ -227,7 +227,7 @@ fn cached<T: Clone>(
         result,
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
-    trace_lookup(timer, &key, "dns", &result);
+    trace_lookup(timer, &key, &result);
     if keep && enabled(&fresh.conf) {
         cache::put(key, wrap(result.clone()), ttl, fresh.validity);
     }
@@ -238,10 +238,11 @@ fn cached<T: Clone>(
 fn trace_lookup<T>(
     timer: Option<crate::trace::Timer>,
     key: &cache::Key,
-    source: &str,
     result: &Result<T, LookupError>,
 ) {
     let Some(timer) = timer else { return };
+    // What the cache or the transport noted: `cache`, or `dns` with the last server asked.
+    let source = crate::trace::noted_source().unwrap_or(crate::trace::Source::Dns(None));
     let outcome = match result {
         Ok(_) => "found",
         Err(LookupError::NotFound) => "HOST_NOT_FOUND",

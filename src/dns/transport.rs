@@ -132,6 +132,8 @@ pub fn send(conf: &ResolvConf, questions: Vec<Question>) -> Result<Vec<Option<Re
                 continue;
             };
             let deadline = Instant::now() + server_timeout(conf, ns);
+            // The trace line names the last server asked: the one that answered, if any did.
+            crate::trace::note_source(crate::trace::Source::Dns(Some(*server)));
             let outcome = if conf.options.use_vc {
                 try_tcp(server, &mut queries, deadline)
             } else {
