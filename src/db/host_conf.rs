@@ -7,7 +7,7 @@
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 
-use super::cache::{guard, with_env, Lock};
+use super::cache::{guard, with_env, Lock, Var};
 use super::text::is_space;
 
 /// The settings of host.conf that the files databases use.
@@ -51,9 +51,9 @@ static HOST_CONF: Lock<Option<(OsString, HostConf)>> = Lock::new(None);
 
 /// The host.conf file, read once per path.
 fn file_settings() -> HostConf {
-    with_env(c"NETLIBC_HOST_CONF", |netlibc| match netlibc {
+    with_env(Var::HostConf, |netlibc| match netlibc {
         Some(path) => settings_of(path),
-        None => with_env(c"RESOLV_HOST_CONF", |glibc| {
+        None => with_env(Var::ResolvHostConf, |glibc| {
             settings_of(glibc.unwrap_or(b"/etc/host.conf"))
         }),
     })
@@ -75,7 +75,7 @@ fn settings_of(path: &[u8]) -> HostConf {
 /// The host.conf settings now in force, with `RESOLV_MULTI` applied.
 pub fn host_conf() -> HostConf {
     let mut conf = file_settings();
-    with_env(c"RESOLV_MULTI", |value| {
+    with_env(Var::ResolvMulti, |value| {
         if let Some(value) = value {
             apply_bool(value, &mut conf.multi);
         }

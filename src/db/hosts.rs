@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::addr::{parse_ipv4_aton_exact, parse_ipv4_strict, parse_ipv6};
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
 use super::record::{scan_fits, Fit, ReadNeeds, Record};
 use super::text::{raw_lines, Line};
 
@@ -337,8 +337,7 @@ impl HostsFile {
     }
 }
 
-static HOSTS: FileCache<HostsFile> =
-    FileCache::new(c"NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
+static HOSTS: FileCache<HostsFile> = FileCache::new(Var::Hosts, "/etc/hosts", HostsFile::parse);
 
 /// The current hosts file (`None` when it cannot be read).
 pub fn hosts_file() -> Option<Arc<HostsFile>> {

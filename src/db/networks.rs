@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::addr::inet_network;
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{lower, raw_lines, Line};
 
@@ -93,7 +93,7 @@ impl NetworksFile {
 }
 
 static NETWORKS: FileCache<NetworksFile> =
-    FileCache::new(c"NETLIBC_NETWORKS", "/etc/networks", NetworksFile::parse);
+    FileCache::new(Var::Networks, "/etc/networks", NetworksFile::parse);
 
 /// The current networks file (`None` when it cannot be read).
 pub fn networks_file() -> Option<Arc<NetworksFile>> {

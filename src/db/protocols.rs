@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{is_space, raw_lines, Line};
 
@@ -106,7 +106,7 @@ impl ProtocolsFile {
 }
 
 static PROTOCOLS: FileCache<ProtocolsFile> =
-    FileCache::new(c"NETLIBC_PROTOCOLS", "/etc/protocols", ProtocolsFile::parse);
+    FileCache::new(Var::Protocols, "/etc/protocols", ProtocolsFile::parse);
 
 /// The current protocols file (`None` when it cannot be read).
 pub fn protocols_file() -> Option<Arc<ProtocolsFile>> {

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{raw_lines, Line};
 
@@ -125,7 +125,7 @@ impl ServicesFile {
 }
 
 static SERVICES: FileCache<ServicesFile> =
-    FileCache::new(c"NETLIBC_SERVICES", "/etc/services", ServicesFile::parse);
+    FileCache::new(Var::Services, "/etc/services", ServicesFile::parse);
 
 /// The current services file (`None` when it cannot be read).
 pub fn services_file() -> Option<Arc<ServicesFile>> {

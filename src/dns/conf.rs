@@ -338,7 +338,7 @@ impl FileVersion {
 }
 
 /// The variable naming resolv.conf, and the file glibc reads.
-pub(crate) const RESOLV_CONF_VARIABLE: &std::ffi::CStr = c"NETLIBC_RESOLV_CONF";
+pub(crate) const RESOLV_CONF_VARIABLE: crate::sys::env::Var = crate::sys::env::Var::ResolvConf;
 pub(crate) const RESOLV_CONF_DEFAULT: &str = "/etc/resolv.conf";
 
 /// The path of resolv.conf: `NETLIBC_RESOLV_CONF`, else /etc/resolv.conf.

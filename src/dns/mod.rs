@@ -80,11 +80,11 @@ impl LookupError {
 
 /// Whether `NETLIBC_DNS_CACHE=0` leaves the cache on (with `options no-cache`, the other switch).
 fn cache_variable_on() -> bool {
-    crate::db::cache::with_env_raw(c"NETLIBC_DNS_CACHE", |value| value != Some(b"0"))
+    crate::db::cache::with_env_raw(crate::sys::env::Var::DnsCache, |value| value != Some(b"0"))
 }
 
 /// The variable naming the hosts file (whose changes also empty the cache), and the default.
-const HOSTS_VARIABLE: &std::ffi::CStr = c"NETLIBC_HOSTS";
+const HOSTS_VARIABLE: crate::sys::env::Var = crate::sys::env::Var::Hosts;
 const HOSTS_DEFAULT: &str = "/etc/hosts";
 
 /// The path of the hosts file.
@@ -96,21 +96,23 @@ fn hosts_path() -> std::path::PathBuf {
 }
 
 /// Whether `variable` (or `default` when it is unset) still names `path`, read without a copy.
-fn still_names(variable: &std::ffi::CStr, default: &str, path: &std::path::Path) -> bool {
+fn still_names(variable: crate::sys::env::Var, default: &str, path: &std::path::Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     crate::db::cache::with_env_raw(variable, |value| {
         value.unwrap_or(default.as_bytes()) == path.as_os_str().as_bytes()
     })
 }
 
-/// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
-/// two `stat`s (about 2 µs here), more than the hit itself; a lookup that goes to the network always
-/// checks first, so only answers already cached can outlive a file change, and by this much at most.
-const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+/// How long a cache hit may rely on the last check of resolv.conf and the hosts file (nanoseconds of
+/// the call's coarse clock). Checking costs two `stat`s (about 2 µs here), more than the hit itself; a
+/// lookup that goes to the network always checks first, so only answers already cached can outlive a
+/// file change, and by this much at most.
+const RECHECK_INTERVAL_NS: u64 = 100_000_000;
 
 /// The configuration and cache validity found by the last check of the files.
 struct Checked {
-    at: std::time::Instant,
+    /// When (the call's coarse clock, nanoseconds).
+    at: u64,
     resolv_path: std::path::PathBuf,
     hosts_path: std::path::PathBuf,
     conf: std::sync::Arc<ResolvConf>,
@@ -139,7 +141,7 @@ fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recen
         hosts_version: conf::FileVersion::of(&hosts_path),
     };
     *LAST_CHECK.lock() = Some(Checked {
-        at: std::time::Instant::now(),
+        at: crate::sys::call::now(),
         resolv_path,
         hosts_path,
         conf: conf.clone(),
@@ -164,7 +166,7 @@ fn last_paths() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
 /// with the environment's bytes in place (memory work only, under the lock).
 fn recent_check() -> Recent {
     if let Some(c) = LAST_CHECK.lock().as_ref() {
-        if c.at.elapsed() < RECHECK_INTERVAL
+        if crate::sys::call::now().wrapping_sub(c.at) < RECHECK_INTERVAL_NS
             && still_names(
                 conf::RESOLV_CONF_VARIABLE,
                 conf::RESOLV_CONF_DEFAULT,
@@ -270,7 +272,9 @@ fn trace_lookup<T>(
 /// resolv.conf and the TTL cache. The answer is shared with the cache.
 pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, LookupError> {
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
-    if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
+    if !name.contains(&b'.')
+        && crate::db::cache::with_env_raw(crate::sys::env::Var::HostAliases, |v| v.is_some())
+    {
         return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
     }
     cached(

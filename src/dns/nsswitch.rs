@@ -150,8 +150,11 @@ fn apply_actions(step: &mut Step, items: &[u8]) {
 
 /// The parsed `hosts:` line, re-read only when nsswitch.conf changes (glibc checks the file on every
 /// lookup; here the check is the files databases' cheaper one, an inotify watch, see `db::watch`).
-static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> =
-    crate::db::cache::FileCache::new(c"NETLIBC_NSSWITCH_CONF", "/etc/nsswitch.conf", parse_hosts);
+static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> = crate::db::cache::FileCache::new(
+    crate::db::cache::Var::NsswitchConf,
+    "/etc/nsswitch.conf",
+    parse_hosts,
+);
 
 /// The `hosts:` order from the current nsswitch.conf (a missing or unreadable file gives the
 /// default). An edit is seen by the next lookup.

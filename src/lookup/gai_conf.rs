@@ -306,7 +306,10 @@ fn finish_scope_table(entries: Vec<(ScopeEntry, u64)>) -> Option<Vec<ScopeEntry>
 
 /// The file's path: `NETLIBC_GAI_CONF`, else `/etc/gai.conf`.
 fn path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_GAI_CONF").map_or_else(|| "/etc/gai.conf".into(), Into::into)
+    use std::os::unix::ffi::OsStrExt;
+    crate::sys::call::with_env(crate::sys::env::Var::GaiConf, |value| {
+        std::ffi::OsStr::from_bytes(value.unwrap_or(b"/etc/gai.conf")).into()
+    })
 }
 
 /// The file's modification time (seconds, nanoseconds), if it can be stat'ed.

@@ -18,6 +18,7 @@ use crate::db::host_conf::host_conf;
 use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
 use crate::db::record::{align_up, Fit, POINTER};
 use crate::dns::nsswitch::{hosts_order, Source, Status, Step};
+use crate::sys::call::Call;
 use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
 use crate::trace::{self, Source as Answered, Timer};
 
@@ -429,6 +430,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
     let code = unsafe { by_name_entry(name, af, result_buf, buf, buflen, result, h_errnop) };
@@ -493,6 +495,7 @@ pub unsafe extern "C" fn gethostbyname_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
     let code = unsafe {
@@ -598,6 +601,7 @@ fn by_name_static_untraced(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
+    let _call = Call::enter();
     by_name_static("gethostbyname", &BY_NAME, name, libc::AF_INET)
 }
 
@@ -612,6 +616,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+    let _call = Call::enter();
     by_name_static("gethostbyname2", &BY_NAME2, name, af)
 }
 
@@ -636,6 +641,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe {
@@ -809,6 +815,7 @@ pub unsafe extern "C" fn gethostbyaddr(
     len: libc::socklen_t,
     r#type: c_int,
 ) -> *mut hostent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: `addr` per the caller.
     let entry = unsafe { by_address_static(addr, len, r#type) };
@@ -871,6 +878,7 @@ unsafe fn by_address_static(
 /// - [Linux](https://man7.org/linux/man-pages/man3/sethostent.3.html)
 #[no_mangle]
 pub extern "C" fn sethostent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(hosts_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -885,6 +893,7 @@ pub extern "C" fn sethostent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endhostent.3.html)
 #[no_mangle]
 pub extern "C" fn endhostent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -910,6 +919,7 @@ pub unsafe extern "C" fn gethostent_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { gethostent_r_impl(result_buf, buf, buflen, result, h_errnop) }
 }
@@ -983,6 +993,7 @@ unsafe fn gethostent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostent.3.html)
 #[no_mangle]
 pub extern "C" fn gethostent() -> *mut hostent {
+    let _call = Call::enter();
     let saved = get_errno();
     set_errno(Errno(0));
     {

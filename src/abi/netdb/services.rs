@@ -10,6 +10,7 @@ use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::record::Fit;
 use crate::db::services::{services_file, ServicesFile};
+use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
 /// Where `getservent` is: the file it enumerates (kept until `setservent`/`endservent`, like glibc's
@@ -132,6 +133,7 @@ pub unsafe extern "C" fn getservbyname_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) };
@@ -201,6 +203,7 @@ pub unsafe extern "C" fn getservbyport_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) };
@@ -258,6 +261,7 @@ unsafe fn getservbyport_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
     let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
@@ -289,6 +293,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: as in `getservbyname`.
     let entry = lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
@@ -322,6 +327,7 @@ fn service_name(entry: &servent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setservent.3.html)
 #[no_mangle]
 pub extern "C" fn setservent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(services_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -336,6 +342,7 @@ pub extern "C" fn setservent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endservent.3.html)
 #[no_mangle]
 pub extern "C" fn endservent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -360,6 +367,7 @@ pub unsafe extern "C" fn getservent_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getservent_r_impl(result_buf, buf, buflen, result) }
 }
@@ -426,6 +434,7 @@ unsafe fn getservent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservent.3.html)
 #[no_mangle]
 pub extern "C" fn getservent() -> *mut servent {
+    let _call = Call::enter();
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {

@@ -1,0 +1,178 @@
+//! One library call's shared answers: the change check, the environment and the clock, each obtained
+//! at most once per call however many files, variables or timeouts the call looks at.
+//!
+//! The C entry points that look anything up open a [`Call`] (a guard, per thread, nestable). While one
+//! is open, [`changes`] makes the change check ([`super::changes::check`]: one system call) on its
+//! first use and answers every later use from it, and [`with_env`] walks the environment once
+//! ([`super::env::Snapshot`]) for every variable the call reads. When the outermost guard ends,
+//! everything is forgotten: the next call looks again, so a file edited or a variable set between two
+//! calls is seen by the second.
+//!
+//! Without a guard (code reached from Rust, unit tests) each use looks afresh: correct, only slower.
+
+use core::cell::Cell;
+use core::marker::PhantomData;
+
+use super::changes::{self, Checked};
+use super::env::{Snapshot, Var};
+
+struct CallState {
+    /// How many guards are open on this thread.
+    depth: Cell<u32>,
+    /// Whether the call relies on the network facts (its check then covers the netlink socket).
+    network: Cell<bool>,
+    checked: Cell<Option<Checked>>,
+    env_taken: Cell<bool>,
+    env: Snapshot,
+}
+
+thread_local! {
+    static CALL: CallState = const {
+        CallState {
+            depth: Cell::new(0),
+            network: Cell::new(false),
+            checked: Cell::new(None),
+            env_taken: Cell::new(false),
+            env: Snapshot::new(),
+        }
+    };
+}
+
+/// An open library call on this thread (see the module's documentation). Not `Send`: it belongs to
+/// the thread that opened it.
+pub struct Call {
+    _thread: PhantomData<*const ()>,
+}
+
+impl Call {
+    /// Opens a call that looks at files only.
+    #[inline]
+    pub fn enter() -> Call {
+        Call::begin(false)
+    }
+
+    /// Opens a call that also relies on the network facts (getaddrinfo: destination sorting,
+    /// `AI_ADDRCONFIG`): its one check covers the netlink socket too.
+    #[inline]
+    pub fn enter_network() -> Call {
+        Call::begin(true)
+    }
+
+    fn begin(network: bool) -> Call {
+        let _ = CALL.try_with(|call| {
+            let depth = call.depth.get();
+            if depth == 0 {
+                call.checked.set(None);
+                call.env_taken.set(false);
+                call.network.set(network);
+            } else if network {
+                call.network.set(true);
+            }
+            call.depth.set(depth.saturating_add(1));
+        });
+        Call {
+            _thread: PhantomData,
+        }
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        let _ = CALL.try_with(|call| {
+            let depth = call.depth.get().saturating_sub(1);
+            call.depth.set(depth);
+            if depth == 0 {
+                call.checked.set(None);
+                call.env_taken.set(false);
+            }
+        });
+    }
+}
+
+/// The change check of this call (made now if it is the first use).
+pub fn changes() -> Checked {
+    CALL.try_with(|call| {
+        if call.depth.get() == 0 {
+            return changes::check(false);
+        }
+        if let Some(checked) = call.checked.get() {
+            return checked;
+        }
+        let checked = changes::check(call.network.get());
+        call.checked.set(Some(checked));
+        checked
+    })
+    .unwrap_or_else(|_| changes::check(false))
+}
+
+/// The network generation for this call: from its check when that covered the netlink socket,
+/// otherwise looked up now (and kept for the rest of the call). `None` when changes cannot be
+/// watched.
+pub fn network_generation() -> Option<u64> {
+    let checked = changes();
+    if checked.network.is_some() {
+        return checked.network;
+    }
+    let generation = changes::network_generation();
+    if generation.is_some() {
+        let _ = CALL.try_with(|call| {
+            if call.depth.get() > 0 {
+                call.checked.set(Some(checked.with_network(generation)));
+            }
+        });
+    }
+    generation
+}
+
+/// The coarse monotonic clock (nanoseconds) as this call's check read it, or now.
+pub fn now() -> u64 {
+    let checked = CALL.try_with(|call| call.checked.get()).ok().flatten();
+    checked.map_or_else(changes::coarse_now, |c| c.now)
+}
+
+/// Calls `f` with the value of `var` (unset, or the bytes as set, possibly empty), read in place
+/// from the environment: from this call's one walk of it, or, outside a call, from a walk made now.
+pub fn with_env<R>(var: Var, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+    let value = CALL
+        .try_with(|call| {
+            if call.depth.get() == 0 {
+                return None;
+            }
+            if !call.env_taken.get() {
+                call.env.refill();
+                call.env_taken.set(true);
+            }
+            Some(call.env.value(var))
+        })
+        .ok()
+        .flatten();
+    match value {
+        Some(value) => f(value.bytes()),
+        None => f(Snapshot::take().get(var)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_walks_the_environment_once_and_the_next_call_again() {
+        // A variable of netlibc's that no test sets: NETLIBC_DNS_CACHE is only read.
+        let outside = with_env(Var::LocalDomain, |v| v.map(<[u8]>::to_vec));
+        {
+            let _call = Call::enter();
+            let first = with_env(Var::LocalDomain, |v| v.map(<[u8]>::to_vec));
+            assert_eq!(first, outside);
+            {
+                let _nested = Call::enter_network();
+                assert_eq!(with_env(Var::LocalDomain, |v| v.map(<[u8]>::to_vec)), first);
+            }
+            let checked = changes();
+            assert_eq!(changes(), checked, "one check per call");
+            assert_eq!(now(), checked.now);
+        }
+        assert_eq!(CALL.with(|c| c.depth.get()), 0);
+        assert!(CALL.with(|c| c.checked.get()).is_none());
+    }
+}
