@@ -58,46 +58,65 @@ int main(int argc, char **argv) {
     struct addrinfo h6 = {.ai_flags = AI_NUMERICHOST};
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(80)};
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* The case is found once: the loop's own cost stays a few instructions per call. */
+    static const char *const names[] = {"v4", "v6", "pton6", "gni", "gnin", "hbn", "hba", "sbn", "dual"};
+    int which = -1;
+    for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
+        if (!strcmp(what, names[c])) which = c;
+    if (which < 0) {
+        fprintf(stderr, "calls: no case %s\n", what);
+        return 2;
+    }
     for (long i = 0; i < n; i++) {
         struct addrinfo *res = NULL;
         unsigned char out[16];
         char host[NI_MAXHOST], serv[NI_MAXSERV];
-        if (!strcmp(what, "v4")) {
+        switch (which) {
+        case 0:
             if (gai("127.0.0.1", "80", &h4, &res)) return 1;
             sink += res->ai_addrlen;
             freeai(res);
-        } else if (!strcmp(what, "v6")) {
+            break;
+        case 1:
             if (gai("::1", NULL, &h6, &res)) return 1;
             sink += res->ai_addrlen;
             freeai(res);
-        } else if (!strcmp(what, "pton6")) {
+            break;
+        case 2:
             sink += pton(AF_INET6, ipv6_texts[i % 8], out) + out[3];
-        } else if (!strcmp(what, "gni")) {
+            break;
+        case 3:
             if (gni((struct sockaddr *)&sin, sizeof sin, host, sizeof host, serv, sizeof serv,
                     NI_NUMERICHOST | NI_NUMERICSERV)) return 1;
             sink += (unsigned char)host[0];
-        } else if (!strcmp(what, "gnin")) {
+            break;
+        case 4:
             if (gni((struct sockaddr *)&sin, sizeof sin, host, sizeof host, serv, sizeof serv, 0)) return 1;
             sink += (unsigned char)host[0];
-        } else if (!strcmp(what, "hbn")) {
+            break;
+        case 5: {
             struct hostent *h = hbn("localhost");
             if (!h) return 1;
             sink += (unsigned long)h->h_length;
-        } else if (!strcmp(what, "hba")) {
+            break;
+        }
+        case 6: {
             struct hostent *h = hba(&loopback, sizeof loopback, AF_INET);
             if (!h) return 1;
             sink += (unsigned long)h->h_length;
-        } else if (!strcmp(what, "sbn")) {
+            break;
+        }
+        case 7: {
             struct servent *s = sbn("tcpmux", "tcp");
             if (!s) return 1;
             sink += (unsigned long)s->s_port;
-        } else if (!strcmp(what, "dual")) {
+            break;
+        }
+        default:
             if (gai("dual.test", NULL, &hdual, &res) || !res->ai_next) return 1;
             sink += res->ai_addrlen;
             freeai(res);
-        } else {
-            fprintf(stderr, "calls: no case %s\n", what);
-            return 2;
+            break;
         }
     }
     return 0;

@@ -8,6 +8,7 @@
 
 pub mod addr;
 pub mod cache;
+pub mod hash;
 pub mod host_aliases;
 pub mod host_conf;
 pub mod hosts;

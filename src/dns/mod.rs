@@ -191,7 +191,7 @@ type Timed<T> = Result<T, (LookupError, Option<u32>)>;
 /// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
 /// The cache is off with `NETLIBC_DNS_CACHE=0` or `options no-cache`.
 fn cached<T: Clone>(
-    key: cache::Key,
+    key: cache::KeyRef<'_>,
     wrap: fn(Result<T, LookupError>) -> cache::Value,
     unwrap: fn(cache::Value) -> Option<Result<T, LookupError>>,
     ttl_of: fn(&T) -> u32,
@@ -204,12 +204,16 @@ fn cached<T: Clone>(
     if !enabled(&recent.conf) {
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
-        trace_lookup(timer, &key, "dns", &result);
+        if timer.is_some() {
+            trace_lookup(timer, &key.to_key(), "dns", &result);
+        }
         return result;
     }
-    if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+    if let Some(result) = cache::get(key, recent.validity).and_then(unwrap) {
         crate::trace::note_source(crate::trace::Source::Cache);
-        trace_lookup(timer, &key, "cache", &result);
+        if timer.is_some() {
+            trace_lookup(timer, &key.to_key(), "cache", &result);
+        }
         return result;
     }
     // A lookup that goes to the network checks the files first (once: maybe just done above).
@@ -229,9 +233,11 @@ fn cached<T: Clone>(
         result,
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
-    trace_lookup(timer, &key, "dns", &result);
+    if timer.is_some() {
+        trace_lookup(timer, &key.to_key(), "dns", &result);
+    }
     if keep && enabled(&fresh.conf) {
-        cache::put(key, wrap(result.clone()), ttl, fresh.validity);
+        cache::put(key.to_key(), wrap(result.clone()), ttl, fresh.validity);
     }
     result
 }
@@ -278,7 +284,7 @@ pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, L
         return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
     }
     cached(
-        cache::host_key(name, families),
+        cache::KeyRef::Host(name, families),
         cache::Value::Host,
         |value| match value {
             cache::Value::Host(result) => Some(result),
@@ -302,7 +308,7 @@ pub fn lookup_host_with(
 /// resolv.conf and the TTL cache. The answer is shared with the cache.
 pub fn lookup_ptr(address: IpAddr) -> Result<Arc<PtrAnswer>, LookupError> {
     cached(
-        cache::Key::Ptr(address),
+        cache::KeyRef::Ptr(address),
         cache::Value::Ptr,
         |value| match value {
             cache::Value::Ptr(result) => Some(result),

@@ -159,9 +159,11 @@ static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> = crate::db::cache::F
 /// The `hosts:` order from the current nsswitch.conf (a missing or unreadable file gives the
 /// default). An edit is seen by the next lookup.
 pub fn hosts_order() -> std::sync::Arc<Vec<Step>> {
-    HOSTS_STEPS
-        .get()
-        .unwrap_or_else(|| std::sync::Arc::new(default_hosts()))
+    static DEFAULT: std::sync::OnceLock<std::sync::Arc<Vec<Step>>> = std::sync::OnceLock::new();
+    HOSTS_STEPS.get().unwrap_or_else(|| {
+        // One shared default, so that callers that convert the steps can keep their conversion.
+        std::sync::Arc::clone(DEFAULT.get_or_init(|| std::sync::Arc::new(default_hosts())))
+    })
 }
 
 #[cfg(test)]

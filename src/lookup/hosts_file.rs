@@ -7,7 +7,7 @@ use crate::db::host_conf::host_conf;
 use crate::db::hosts::{Address, HostsFile, View};
 
 use super::constants::HOST_NOT_FOUND;
-use super::sources::{HostAnswer, LookupFamily, SourceFailure};
+use super::sources::{Canonical, HostAnswer, LookupFamily, SourceFailure};
 
 fn view(family: LookupFamily) -> View {
     match family {
@@ -44,7 +44,11 @@ pub fn lookup_name(
     let lines = indexes
         .take(others)
         .filter_map(|index| file.hosts.get(index));
-    let canonical_name = first.name().to_vec();
+    let canonical_name = if first.name() == name {
+        Canonical::Asked
+    } else {
+        Canonical::Name(first.name().to_vec())
+    };
     let addresses = std::iter::once(first)
         .chain(lines)
         .filter_map(|host| host.address.in_view(view))

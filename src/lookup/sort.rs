@@ -62,14 +62,37 @@ impl Candidate {
 /// indexes into `destinations`. Equal neighbours share one probe, as in glibc. The interface facts come
 /// from [`NetworkFacts`], which caches them while the network configuration stays the same.
 pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
-    if destinations.len() <= 1 {
-        return (0..destinations.len()).collect();
+    let mut order = vec![0; destinations.len()];
+    sort_destinations_into(destinations, &mut order);
+    order
+}
+
+/// [`sort_destinations`] into `order` (as long as `destinations`): a repeated lookup whose order is
+/// remembered allocates nothing.
+pub fn sort_destinations_into(destinations: &[SocketAddr], order: &mut [usize]) {
+    for (i, slot) in order.iter_mut().enumerate() {
+        *slot = i;
+    }
+    if destinations.len() <= 1 || order.len() != destinations.len() {
+        return;
     }
     let policy = gai_conf::current_policy();
     let generation = crate::interfaces::watch::generation();
-    if let Some(order) = generation.and_then(|g| remembered_order(g, &policy, destinations)) {
-        return order;
+    if generation.is_some_and(|g| remembered_order(g, &policy, destinations, order)) {
+        return;
     }
+    let fresh = sort_afresh(destinations, policy, generation);
+    if fresh.len() == order.len() {
+        order.copy_from_slice(&fresh);
+    }
+}
+
+/// Sorts with the rules, learning the facts (from the cache of this network generation).
+fn sort_afresh(
+    destinations: &[SocketAddr],
+    policy: Arc<SortPolicy>,
+    generation: Option<u64>,
+) -> Vec<usize> {
     let mut facts = NetworkFacts::at(generation);
     let table = facts.table().cloned();
     let mut candidates = gather_sources_with(destinations, table.as_ref(), &mut |d| facts.probe(d));
@@ -98,20 +121,31 @@ const REMEMBERED_MAX: usize = 32;
 
 static REMEMBERED: ForkSafeMutex<Option<Remembered>> = ForkSafeMutex::new(None);
 
+/// Copies the remembered order of `destinations` into `order`; false when none is remembered.
 fn remembered_order(
     generation: u64,
     policy: &Arc<SortPolicy>,
     destinations: &[SocketAddr],
-) -> Option<Vec<usize>> {
+    order: &mut [usize],
+) -> bool {
     let guard = REMEMBERED.lock();
-    let remembered = guard
+    let Some(remembered) = guard
         .as_ref()
-        .filter(|r| r.generation == generation && Arc::ptr_eq(&r.policy, policy))?;
-    remembered
+        .filter(|r| r.generation == generation && Arc::ptr_eq(&r.policy, policy))
+    else {
+        return false;
+    };
+    let found = remembered
         .orders
         .iter()
-        .find(|(seen, _)| seen.as_slice() == destinations)
-        .map(|(_, order)| order.clone())
+        .find(|(seen, _)| seen.as_slice() == destinations);
+    match found {
+        Some((_, remembered)) if remembered.len() == order.len() => {
+            order.copy_from_slice(remembered);
+            true
+        }
+        _ => false,
+    }
 }
 
 fn remember_order(

@@ -13,7 +13,7 @@ use crate::db::services::{services_file, ServicesFile};
 
 use super::constants::HOST_NOT_FOUND;
 use super::sources::{
-    Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, NssStatus,
+    Canonical, Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, NssStatus,
     SourceFailure,
 };
 use super::{hosts_file, services_file, sort};
@@ -27,7 +27,7 @@ pub struct SystemSources {
     utf8_locale: bool,
     hosts: OnceCell<Option<Arc<HostsFile>>>,
     services: OnceCell<Option<Arc<ServicesFile>>>,
-    chain: OnceCell<Vec<NssEntry>>,
+    chain: OnceCell<Arc<[NssEntry]>>,
 }
 
 impl SystemSources {
@@ -47,10 +47,23 @@ impl SystemSources {
     }
 }
 
+/// The last `hosts:` steps converted, and what they were converted from (compared by address: the
+/// parsed file is shared until it changes).
+type Converted = (Arc<Vec<crate::dns::nsswitch::Step>>, Arc<[NssEntry]>);
+static CONVERTED: crate::sys::lock::ForkSafeMutex<Option<Converted>> =
+    crate::sys::lock::ForkSafeMutex::new(None);
+
 /// The nsswitch `hosts:` steps as the lookup's entries. Like glibc, every lookup checks the file; it
-/// is read again only when it changed (`crate::dns::nsswitch::hosts_order`).
-fn hosts_chain() -> Vec<NssEntry> {
+/// is read again only when it changed (`crate::dns::nsswitch::hosts_order`), and converted again only
+/// then.
+fn hosts_chain() -> Arc<[NssEntry]> {
     use crate::dns::nsswitch::{hosts_order, Source, Status};
+    let steps = hosts_order();
+    if let Some((from, entries)) = CONVERTED.lock().as_ref() {
+        if Arc::ptr_eq(from, &steps) {
+            return Arc::clone(entries);
+        }
+    }
     let statuses = [
         Status::Success,
         Status::NotFound,
@@ -64,7 +77,9 @@ fn hosts_chain() -> Vec<NssEntry> {
         },
         return_on: statuses.map(|status| step.returns_on(status)),
     };
-    hosts_order().iter().map(entry).collect()
+    let entries: Arc<[NssEntry]> = steps.iter().map(entry).collect();
+    *CONVERTED.lock() = Some((steps, Arc::clone(&entries)));
+    entries
 }
 
 /// Notes, for the trace line, that the hosts file answered.
@@ -99,10 +114,10 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
     let v6 = answer.v6.iter().map(|&a| IpAddr::V6(Ipv6Addr::from(a)));
     // glibc's canonical name is the name it asked for, spelled as asked, until a CNAME renames it;
     // the resolver's cache may hold the same name spelled as a query with other case asked it.
-    let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
-        name.to_vec()
+    let canonical_name = if crate::db::hash::same_name(&answer.canonical_name, name) {
+        Canonical::Asked
     } else {
-        answer.canonical_name.clone()
+        Canonical::Name(answer.canonical_name.clone())
     };
     Ok(HostAnswer {
         canonical_name,
@@ -179,13 +194,31 @@ impl NameSources for SystemSources {
     }
 
     fn sort_destinations(&self, destinations: &mut [Destination]) {
-        let addresses: Vec<SocketAddr> = destinations
-            .iter()
-            .map(|d| match d.address() {
-                IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
-                IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
-            })
-            .collect();
+        let socket_address = |d: &Destination| match d.address() {
+            IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
+            IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
+        };
+        // A few destinations (the usual case) are sorted on the stack.
+        const SMALL: usize = 8;
+        if destinations.len() <= SMALL {
+            let count = destinations.len();
+            let unspecified = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+            let mut addresses = [unspecified; SMALL];
+            let mut original = [Destination::default(); SMALL];
+            for (i, destination) in destinations.iter().enumerate() {
+                addresses[i] = socket_address(destination);
+                original[i] = *destination;
+            }
+            let mut order = [0usize; SMALL];
+            sort::sort_destinations_into(&addresses[..count], &mut order[..count]);
+            for (slot, &index) in destinations.iter_mut().zip(&order[..count]) {
+                if let Some(&destination) = original.get(index) {
+                    *slot = destination;
+                }
+            }
+            return;
+        }
+        let addresses: Vec<SocketAddr> = destinations.iter().map(socket_address).collect();
         let order = sort::sort_destinations(&addresses);
         let original: Vec<Destination> = destinations.to_vec();
         for (slot, &index) in destinations.iter_mut().zip(&order) {
@@ -213,7 +246,9 @@ impl NameSources for SystemSources {
 /// the official name of "localhost", the node name, the official name of the node name, the name
 /// of 127.0.0.1.
 fn local_domain(sources: &SystemSources) -> Option<Vec<u8>> {
-    let forward = |name: &[u8]| first_answer(sources, name).map(|answer| answer.canonical_name);
+    let forward = |name: &[u8]| {
+        first_answer(sources, name).map(|answer| answer.canonical_name.into_name(name))
+    };
     let node = sources.node_name();
     let candidates = [
         forward(b"localhost"),

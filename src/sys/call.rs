@@ -22,7 +22,11 @@ struct CallState {
     /// Whether the call relies on the network facts (its check then covers the netlink socket).
     network: Cell<bool>,
     checked: Cell<Option<Checked>>,
+    /// The coarse clock as the call first read it.
+    now: Cell<Option<u64>>,
+    /// Whether `env` was brought up to date in this call.
     env_taken: Cell<bool>,
+    /// What this thread knows of the environment (kept between calls, checked once per call).
     env: Snapshot,
 }
 
@@ -32,10 +36,34 @@ thread_local! {
             depth: Cell::new(0),
             network: Cell::new(false),
             checked: Cell::new(None),
+            now: Cell::new(None),
             env_taken: Cell::new(false),
             env: Snapshot::new(),
         }
     };
+}
+
+impl CallState {
+    /// Forgets what the call learned (the environment's snapshot is kept: the next call compares it).
+    fn forget(&self) {
+        self.checked.set(None);
+        self.now.set(None);
+        self.env_taken.set(false);
+    }
+
+    /// The call's clock reading (made now if it is the first).
+    fn now(&self) -> u64 {
+        match self.now.get() {
+            Some(now) => now,
+            None => {
+                let now = changes::coarse_now();
+                if self.depth.get() > 0 {
+                    self.now.set(Some(now));
+                }
+                now
+            }
+        }
+    }
 }
 
 /// An open library call on this thread (see the module's documentation). Not `Send`: it belongs to
@@ -62,8 +90,7 @@ impl Call {
         let _ = CALL.try_with(|call| {
             let depth = call.depth.get();
             if depth == 0 {
-                call.checked.set(None);
-                call.env_taken.set(false);
+                call.forget();
                 call.network.set(network);
             } else if network {
                 call.network.set(true);
@@ -82,8 +109,7 @@ impl Drop for Call {
             let depth = call.depth.get().saturating_sub(1);
             call.depth.set(depth);
             if depth == 0 {
-                call.checked.set(None);
-                call.env_taken.set(false);
+                call.forget();
             }
         });
     }
@@ -93,16 +119,16 @@ impl Drop for Call {
 pub fn changes() -> Checked {
     CALL.try_with(|call| {
         if call.depth.get() == 0 {
-            return changes::check(false);
+            return changes::check(false, call.now());
         }
         if let Some(checked) = call.checked.get() {
             return checked;
         }
-        let checked = changes::check(call.network.get());
+        let checked = changes::check(call.network.get(), call.now());
         call.checked.set(Some(checked));
         checked
     })
-    .unwrap_or_else(|_| changes::check(false))
+    .unwrap_or_else(|_| changes::check(false, changes::coarse_now()))
 }
 
 /// The network generation for this call: from its check when that covered the netlink socket,
@@ -139,7 +165,7 @@ pub fn with_env<R>(var: Var, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
                 return None;
             }
             if !call.env_taken.get() {
-                call.env.refill();
+                call.env.refresh(call.now());
                 call.env_taken.set(true);
             }
             Some(call.env.value(var))

@@ -243,9 +243,8 @@ impl Checked {
 /// Looks for changes: one system call (none when nothing is watched yet). With `network`, the netlink
 /// socket is looked at too, when it is open. Every event queued before the call is dispatched when it
 /// returns, whichever thread read it.
-pub fn check(network: bool) -> Checked {
+pub fn check(network: bool, now: u64) -> Checked {
     let epoch = fork_epoch();
-    let now = coarse_now();
     if STATE_EPOCH.load(Ordering::Acquire) != epoch || now >= NEXT_AUDIT.load(Ordering::Relaxed) {
         audit(epoch, now);
     }
@@ -879,7 +878,7 @@ mod tests {
         let second = network_generation().unwrap();
         assert!(second >= first);
         assert_eq!(network_generation(), Some(second));
-        let checked = check(true);
+        let checked = check(true, coarse_now());
         assert!(checked.network.is_none_or(|g| g >= second));
     }
 }

@@ -1,12 +1,13 @@
-//! The environment variables netlibc reads, found in one pass over `environ`.
+//! The environment variables netlibc reads, found in one walk of `environ` and kept while no entry
+//! of `environ` changes.
 //!
 //! glibc's `getenv` walks the whole environment for each variable it is asked for; a lookup that reads
 //! six variables (the database paths, host.conf's, `RESOLV_MULTI`…) walked it six times, which was a
-//! third of a `gethostbyname("localhost")`. Here one walk looks at each entry's first byte and keeps
-//! where every variable of [`Var`] is; a call of the library makes that walk once
-//! ([`super::call`]) and answers all its reads from it. Nothing is cached between calls, so a program
-//! (or a test) that changes the environment with `setenv`, `putenv` or `unsetenv` between two calls
-//! is seen by the second, exactly as with `getenv`.
+//! third of a `gethostbyname("localhost")`. Here one walk looks at each entry's first letters and
+//! keeps where every variable of [`Var`] is, and the next call only compares the entries' addresses
+//! with the ones the walk saw ([`Snapshot::refresh`], once per call: [`super::call`]): any `setenv`,
+//! `putenv`, `unsetenv`, `clearenv` or assignment to `environ` between two calls changes one, and the
+//! second call walks again, so it sees the change, as with `getenv`.
 //!
 //! The values are read in place (no copy, no lock), as `getenv`'s callers read them: they stay valid
 //! while no other thread modifies the environment, which is the C library's contract.
@@ -58,41 +59,49 @@ impl Var {
     }
 }
 
-/// The `NETLIBC_` variables by what follows the prefix, and the others by their whole name (with the
-/// `=`, so a longer name never matches).
-const NETLIBC: &[(&[u8], Var)] = &[
-    (b"HOSTS=", Var::Hosts),
-    (b"SERVICES=", Var::Services),
-    (b"PROTOCOLS=", Var::Protocols),
-    (b"NETWORKS=", Var::Networks),
-    (b"RESOLV_CONF=", Var::ResolvConf),
-    (b"NSSWITCH_CONF=", Var::NsswitchConf),
-    (b"GAI_CONF=", Var::GaiConf),
-    (b"HOST_CONF=", Var::HostConf),
-    (b"DNS_CACHE=", Var::DnsCache),
-];
-const STARTING_R: &[(&[u8], Var)] = &[
-    (b"RESOLV_MULTI=", Var::ResolvMulti),
-    (b"RESOLV_HOST_CONF=", Var::ResolvHostConf),
-    (b"RES_OPTIONS=", Var::ResOptions),
-];
-const STARTING_L: &[(&[u8], Var)] = &[(b"LOCALDOMAIN=", Var::LocalDomain)];
-const STARTING_H: &[(&[u8], Var)] = &[(b"HOSTALIASES=", Var::HostAliases)];
-/// Non-zero for the first letters of the variables: H, L, N and R.
+/// For the first letters of the variables (H, L, N, R), an index into [`NEXT_LETTERS`]; 0 for the
+/// others.
 static FIRST_LETTER: [u8; 256] = {
     let mut table = [0u8; 256];
     table[b'H' as usize] = 1;
-    table[b'L' as usize] = 1;
-    table[b'N' as usize] = 1;
-    table[b'R' as usize] = 1;
+    table[b'L' as usize] = 2;
+    table[b'N' as usize] = 3;
+    table[b'R' as usize] = 4;
     table
 };
+/// The second and third letters that go with each first letter: HOS, LOC, NET, RES.
+const NEXT_LETTERS: [[u8; 2]; 5] = [[0, 0], *b"OS", *b"OC", *b"ET", *b"ES"];
 
-/// Where each variable's value is: its address and length, `(0, 0)` when unset. The values are the
-/// environment's own bytes. (Cells, so that a call's snapshot can be refilled in place.)
+/// How many entries of `environ` a thread remembers to tell cheaply that nothing changed; a larger
+/// environment is walked on every call.
+const REMEMBERED: usize = 128;
+
+/// How long a walk is trusted (nanoseconds of the caller's coarse clock): what no pointer tells, a
+/// string given to `putenv` rewritten in place under another name, is seen after this much at most.
+pub(crate) const REWALK_NS: u64 = 1_000_000_000;
+
+/// What one thread knows of the environment: where each variable's entry is, and the entries of
+/// `environ` at the last walk, so that the next call can tell by comparing pointers (no string is
+/// read) that nothing changed.
+///
+/// Every way a program changes its environment changes a pointer: `setenv` and `putenv` put a new
+/// entry in the array (in place of the old one, or appended), `unsetenv` moves the entries after the
+/// removed one, `clearenv` and an assignment to `environ` replace the array. A change of a pointer
+/// means a new walk. The one change no pointer shows, a string given to `putenv` that the program
+/// then rewrites in place (which POSIX allows: the string is the environment), is seen by the walk
+/// made at least once a second.
 #[derive(Debug)]
 pub struct Snapshot {
-    values: [Cell<(usize, usize)>; COUNT],
+    /// The array `environ` pointed to at the last walk (0: no walk yet).
+    array: Cell<usize>,
+    /// How many entries it had then.
+    count: Cell<usize>,
+    /// Their addresses, when there were at most [`REMEMBERED`].
+    entries: [Cell<usize>; REMEMBERED],
+    /// For each variable: the address and length of its value, `(0, 0)` when unset.
+    found: [Cell<(usize, usize)>; COUNT],
+    /// When the last walk was made.
+    walked_at: Cell<u64>,
 }
 
 impl Default for Snapshot {
@@ -102,89 +111,124 @@ impl Default for Snapshot {
 }
 
 impl Snapshot {
-    /// A snapshot with every variable unset.
+    /// A snapshot that has walked nothing yet.
     pub const fn new() -> Snapshot {
         Snapshot {
-            values: [const { Cell::new((0, 0)) }; COUNT],
+            array: Cell::new(0),
+            count: Cell::new(0),
+            entries: [const { Cell::new(0) }; REMEMBERED],
+            found: [const { Cell::new((0, 0)) }; COUNT],
+            walked_at: Cell::new(0),
         }
     }
 
-    /// Walks `environ` once. As `getenv`, the first entry of a name wins.
+    /// A snapshot of the environment now (walked).
     pub fn take() -> Snapshot {
         let snapshot = Snapshot::new();
-        snapshot.refill();
+        snapshot.walk(environment());
         snapshot
     }
 
-    /// Forgets what the snapshot held and walks `environ` again.
-    pub fn refill(&self) {
-        // SAFETY: `environ` is glibc's (netlibc does not define it): null or a null-terminated array
-        // of NUL-terminated strings, as every `getenv` caller assumes. Reading it races only with a
-        // thread that changes the environment, which `getenv` does too.
-        let environment = unsafe { libc::environ } as *const *const u8;
-        self.fill(environment);
+    /// Makes the snapshot agree with `environ`: a comparison of pointers when nothing changed since
+    /// the last walk (less than [`REWALK_NS`] before `now`), a new walk otherwise.
+    pub fn refresh(&self, now: u64) {
+        self.refresh_with(environment(), now);
     }
 
-    /// Walks `environment`: null, or a null-terminated array of NUL-terminated strings.
-    fn fill(&self, environment: *const *const u8) {
-        for value in &self.values {
-            value.set((0, 0));
+    fn refresh_with(&self, environment: *const *const u8, now: u64) {
+        if !self.unchanged(environment) || now.wrapping_sub(self.walked_at.get()) >= REWALK_NS {
+            self.walk(environment);
+            self.walked_at.set(now);
         }
+    }
+
+    /// Whether `environment` is the array of the last walk with the same entries.
+    fn unchanged(&self, environment: *const *const u8) -> bool {
+        let count = self.count.get();
+        if environment.is_null() || environment as usize != self.array.get() || count > REMEMBERED {
+            return false;
+        }
+        // Four entries a turn; each is read only once the one before was found equal to a
+        // remembered entry, which is not null, so no read goes past the array's terminating null.
+        let remembered = &self.entries[..count];
+        let mut chunks = remembered.chunks_exact(4);
+        let mut at = environment;
+        for chunk in &mut chunks {
+            for remembered in chunk {
+                // SAFETY: `at` is within the array (see above).
+                if unsafe { *at } as usize != remembered.get() {
+                    return false;
+                }
+                // SAFETY: the entry at `at` is not null, so the array goes on after it.
+                at = unsafe { at.add(1) };
+            }
+        }
+        for remembered in chunks.remainder() {
+            // SAFETY: as above.
+            if unsafe { *at } as usize != remembered.get() {
+                return false;
+            }
+            // SAFETY: as above.
+            at = unsafe { at.add(1) };
+        }
+        // SAFETY: the `count` entries before are not null (as above): index `count` is in the array.
+        unsafe { *environment.add(count) }.is_null()
+    }
+
+    /// Walks `environment` (null, or a null-terminated array of NUL-terminated strings), noting where
+    /// each variable is and remembering the entries. (Out of line: one copy of the walk for every
+    /// caller.)
+    #[inline(never)]
+    fn walk(&self, environment: *const *const u8) {
+        for found in &self.found {
+            found.set((0, 0));
+        }
+        self.array.set(environment as usize);
+        self.count.set(0);
         let mut entry = environment;
         if entry.is_null() {
             return;
         }
+        let mut count = 0;
         loop {
             // SAFETY: `entry` points into the array, at most at its terminating null.
             let text = unsafe { *entry };
             if text.is_null() {
-                return;
+                break;
             }
-            // Entries are told apart by their first two letters (NE, RE, LO, HO: the variables'),
-            // with one table load for the first; the rare entry that passes is looked at out of line.
+            if let Some(remembered) = self.entries.get(count) {
+                remembered.set(text as usize);
+            }
+            count += 1;
+            // Entries are told apart by their first three letters (NET, RES, LOC, HOS: the
+            // variables'), with one table load for the first; the rare entry that passes is looked
+            // at out of line.
             // SAFETY: a non-null entry is a NUL-terminated string: its first byte can be read.
             let first = unsafe { *text };
-            let second = match FIRST_LETTER[usize::from(first)] {
-                0 => 0,
-                // SAFETY: the first byte is not NUL (no table letter is), so the string goes on at
-                // least to its second byte (NUL at the latest).
-                _ => unsafe { *text.add(1) },
-            };
-            if second == b'E' || second == b'O' {
-                self.candidate(text);
+            let [second, third] = NEXT_LETTERS[usize::from(FIRST_LETTER[usize::from(first)])];
+            // SAFETY: `second` is not NUL when the first byte is a table letter (and then the string
+            // goes on at least to its second byte); the second byte is read only then.
+            if second != 0 && unsafe { *text.add(1) } == second {
+                // SAFETY: the second byte matched a letter, so the string goes on to its third.
+                if unsafe { *text.add(2) } == third {
+                    self.candidate(text);
+                }
             }
             // SAFETY: the entry was not the terminating null, so the next one is in the array.
             entry = unsafe { entry.add(1) };
         }
+        self.count.set(count);
     }
 
-    /// An entry whose first letter is one of the variables'.
+    /// An entry whose first letters are one of the variables'.
     #[cold]
     #[inline(never)]
     fn candidate(&self, text: *const u8) {
-        // SAFETY: `text` is a NUL-terminated string whose first byte is not NUL, so the second byte
-        // (NUL at the latest) can be read.
-        let (first, second) = unsafe { (*text, *text.add(1)) };
-        match (first, second) {
-            (b'N', b'E') => {
-                if let Some(rest) = after_prefix(text, b"NETLIBC_") {
-                    self.note(rest, NETLIBC);
-                }
-            }
-            (b'R', b'E') => self.note(text, STARTING_R),
-            (b'L', b'O') => self.note(text, STARTING_L),
-            (b'H', b'O') => self.note(text, STARTING_H),
-            _ => {}
-        }
-    }
-
-    /// Records the value of the variable of `table` that `text` starts with, if any and if not seen.
-    fn note(&self, text: *const u8, table: &[(&[u8], Var)]) {
-        for &(name, var) in table {
+        for (i, name) in ENTRY_NAMES.iter().enumerate() {
             if let Some(value) = after_prefix(text, name) {
-                let slot = &self.values[var as usize];
-                if slot.get().0 == 0 {
-                    slot.set((value as usize, c_length(value)));
+                // As `getenv`, the first entry of a name wins.
+                if self.found[i].get().0 == 0 {
+                    self.found[i].set((value as usize, c_length(value)));
                 }
                 return;
             }
@@ -193,20 +237,44 @@ impl Snapshot {
 
     /// The value of `var`, unset or as the environment holds it (possibly empty).
     pub fn get(&self, var: Var) -> Option<&[u8]> {
-        let (address, length) = self.values[var as usize].get();
-        Value { address, length }.into_bytes()
+        self.value(var).into_bytes()
     }
 
     /// Where the value of `var` is, to be read after the snapshot is out of reach.
-    pub fn value(&self, var: Var) -> Value {
-        let (address, length) = self.values[var as usize].get();
+    pub(crate) fn value(&self, var: Var) -> Value {
+        let (address, length) = self.found[var as usize].get();
         Value { address, length }
     }
 }
 
+/// `environ`: null, or a null-terminated array of NUL-terminated strings.
+fn environment() -> *const *const u8 {
+    // SAFETY: `environ` is glibc's (netlibc does not define it), read as every `getenv` caller reads
+    // it; reading it races only with a thread that changes the environment, which `getenv` does too.
+    unsafe { libc::environ as *const *const u8 }
+}
+
+/// Each variable's name with its `=`, in [`Var`]'s order (so a longer name never matches).
+const ENTRY_NAMES: [&[u8]; COUNT] = [
+    b"NETLIBC_HOSTS=",
+    b"NETLIBC_SERVICES=",
+    b"NETLIBC_PROTOCOLS=",
+    b"NETLIBC_NETWORKS=",
+    b"NETLIBC_RESOLV_CONF=",
+    b"NETLIBC_NSSWITCH_CONF=",
+    b"NETLIBC_GAI_CONF=",
+    b"NETLIBC_HOST_CONF=",
+    b"NETLIBC_DNS_CACHE=",
+    b"RESOLV_MULTI=",
+    b"RESOLV_HOST_CONF=",
+    b"LOCALDOMAIN=",
+    b"RES_OPTIONS=",
+    b"HOSTALIASES=",
+];
+
 /// Where one variable's value is in the environment (or that it is unset).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Value {
+pub(crate) struct Value {
     address: usize,
     length: usize,
 }
@@ -222,9 +290,10 @@ impl Value {
             return None;
         }
         // SAFETY: `address` and `length` describe the value part of an environment string found by
-        // a walk of `environ`; environment strings are never freed by glibc (`setenv` keeps the old
-        // ones, as `getenv`'s contract requires), so the bytes stay readable. Callers use them only
-        // within the library call that read them, as `getenv`'s callers do.
+        // a walk, and checked since to be still in the environment (its entry unchanged);
+        // environment strings are never freed by glibc (`setenv` keeps the old ones, as `getenv`'s
+        // contract requires), so the bytes stay readable. Callers use them only within the library
+        // call that read them, as `getenv`'s callers do.
         Some(unsafe { core::slice::from_raw_parts(self.address as *const u8, self.length) })
     }
 }
@@ -262,7 +331,7 @@ mod tests {
         let mut array: Vec<*const u8> = strings.iter().map(|s| s.as_ptr().cast()).collect();
         array.push(core::ptr::null());
         let snapshot = Snapshot::new();
-        snapshot.fill(array.as_ptr());
+        snapshot.walk(array.as_ptr());
         // The values point into `strings`: keep them alive for the process (the environment's are).
         std::mem::forget(strings);
         snapshot
@@ -322,11 +391,73 @@ mod tests {
             assert_eq!(snapshot.get(var), None, "{}", var.name());
         }
         let empty = Snapshot::new();
-        empty.fill(core::ptr::null());
+        empty.walk(core::ptr::null());
         assert_eq!(empty.get(Var::Hosts), None);
-        // A refill forgets what the previous environment held.
-        let refilled = snapshot_of(&["NETLIBC_HOSTS=/a"]);
-        refilled.fill(core::ptr::null());
-        assert_eq!(refilled.get(Var::Hosts), None);
+        // A new walk forgets what the previous environment held.
+        let walked = snapshot_of(&["NETLIBC_HOSTS=/a"]);
+        walked.walk(core::ptr::null());
+        assert_eq!(walked.get(Var::Hosts), None);
+    }
+
+    #[test]
+    fn any_changed_pointer_means_a_new_walk() {
+        let strings: Vec<CString> = ["A=1", "NETLIBC_HOSTS=/a", "B=2", "HOSTALIASES=/h"]
+            .iter()
+            .map(|e| CString::new(*e).unwrap())
+            .collect();
+        let pointers: Vec<*const u8> = strings.iter().map(|s| s.as_ptr().cast()).collect();
+        let with_null = |entries: &[*const u8]| {
+            let mut array = entries.to_vec();
+            array.push(core::ptr::null());
+            array
+        };
+        let array = with_null(&pointers);
+        let snapshot = Snapshot::new();
+        snapshot.walk(array.as_ptr());
+        assert!(snapshot.unchanged(array.as_ptr()));
+        assert_eq!(snapshot.get(Var::Hosts), Some(&b"/a"[..]));
+        assert_eq!(snapshot.get(Var::HostAliases), Some(&b"/h"[..]));
+        // Another array with the same entries (clearenv, an assignment to `environ`).
+        let copy = with_null(&pointers);
+        assert!(!snapshot.unchanged(copy.as_ptr()));
+        // In the same array: an entry replaced (setenv of a set variable), one appended (setenv,
+        // putenv), one removed (unsetenv moves the rest down).
+        let replaced = CString::new("B=3").unwrap();
+        let mut array = with_null(&pointers);
+        array[2] = replaced.as_ptr().cast();
+        assert!(!snapshot.unchanged(array.as_ptr()));
+        let mut appended = pointers.clone();
+        appended.push(replaced.as_ptr().cast());
+        let appended = with_null(&appended);
+        assert!(!snapshot.unchanged(appended.as_ptr()));
+        snapshot.walk(appended.as_ptr());
+        assert!(snapshot.unchanged(appended.as_ptr()));
+        // unsetenv moves the entries after the removed one down, in the same array.
+        let mut shrunk = appended.clone();
+        let before = shrunk.as_ptr();
+        shrunk.remove(1);
+        assert_eq!(shrunk.as_ptr(), before);
+        snapshot.array.set(before as usize);
+        assert!(!snapshot.unchanged(shrunk.as_ptr()));
+        let null: *const *const u8 = core::ptr::null();
+        assert!(!snapshot.unchanged(null));
+    }
+
+    #[test]
+    fn a_string_rewritten_in_place_is_seen_by_the_next_walk() {
+        // A string given to putenv belongs to the program, which may rewrite it in place: no pointer
+        // changes, so the snapshot holds until its walk is a second old.
+        let text: *mut u8 = Box::into_raw(Box::new(*b"NETLIBC_HOSTX=/a\0")).cast();
+        let array: [*const u8; 2] = [text, core::ptr::null()];
+        let snapshot = Snapshot::new();
+        snapshot.refresh_with(array.as_ptr(), 5);
+        assert_eq!(snapshot.get(Var::Hosts), None);
+        // SAFETY: within the 17 bytes of the leaked box, which nothing else references.
+        unsafe { *text.add(12) = b'S' };
+        assert!(snapshot.unchanged(array.as_ptr()));
+        snapshot.refresh_with(array.as_ptr(), 5 + REWALK_NS - 1);
+        assert_eq!(snapshot.get(Var::Hosts), None, "no pointer changed");
+        snapshot.refresh_with(array.as_ptr(), 5 + REWALK_NS);
+        assert_eq!(snapshot.get(Var::Hosts), Some(&b"/a"[..]), "walked again");
     }
 }

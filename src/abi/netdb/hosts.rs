@@ -188,7 +188,9 @@ fn files_by_name(
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
     let view = View::of(family, false);
-    let first = file.by_name(name, view).next();
+    // One walk of the matching lines: the first now, the others (multi) after it.
+    let mut matches = file.by_name(name, view);
+    let first = matches.next();
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
     if file.scan_fits(first, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
         set_if(h_errnop, NETDB_INTERNAL);
@@ -203,14 +205,7 @@ fn files_by_name(
     // host.conf matters only once a line matched (it costs environment reads).
     let multi = view != View::Unspec && host_conf().multi;
     if multi {
-        if !write_multi(
-            &file,
-            first,
-            file.by_name(name, view).skip(1),
-            view,
-            out,
-            &mut buffer,
-        ) {
+        if !write_multi(&file, first, matches, view, out, &mut buffer) {
             set_if(h_errnop, NETDB_INTERNAL);
             return fail(libc::ERANGE);
         }
