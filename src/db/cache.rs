@@ -110,14 +110,46 @@ impl<T> FileCache<T> {
 
     /// The current parsed file, or `None` when it cannot be read (glibc's "unavailable").
     pub fn get(&'static self) -> Option<Arc<T>> {
-        with_env(self.variable, |value| {
+        call::with_env_and_changes(self.variable, |value, checked| {
+            let value = value.filter(|value| !value.is_empty());
             let path = Path::new(OsStr::from_bytes(value.unwrap_or(self.default.as_bytes())));
-            self.get_path(path)
+            self.get_checked(path, checked)
         })
     }
 
+    /// Calls `f` with the current parsed file (`None` when it cannot be read). When nothing changed,
+    /// `f` runs under the cache's lock on the shared copy (no reference counting): for a quick look or
+    /// copy only, never for I/O or anything that takes another lock.
+    pub fn with_value<R>(&'static self, f: impl FnOnce(Option<&T>) -> R) -> R {
+        call::with_env_and_changes(self.variable, |value, checked| {
+            let value = value.filter(|value| !value.is_empty());
+            let path = Path::new(OsStr::from_bytes(value.unwrap_or(self.default.as_bytes())));
+            {
+                let slot = guard(&self.slot);
+                if let Some(parsed) = slot.as_ref() {
+                    if self.fresh(parsed, path, checked) {
+                        return f(Some(&parsed.value));
+                    }
+                }
+            }
+            f(self.get_checked(path, checked).as_deref())
+        })
+    }
+
+    /// Whether `parsed` is the file at `path` as it is now: no event about it, and a `stat` less than
+    /// a second old.
+    fn fresh(&self, parsed: &Parsed<T>, path: &Path, checked: changes::Checked) -> bool {
+        parsed.path == path.as_os_str()
+            && checked.file_state(parsed.ticket, &self.changes) == FileState::Quiet
+            && checked.now.wrapping_sub(parsed.verified) < REVALIDATE_NS
+    }
+
+    #[cfg(test)]
     fn get_path(&'static self, path: &Path) -> Option<Arc<T>> {
-        let checked = call::changes();
+        self.get_checked(path, call::changes())
+    }
+
+    fn get_checked(&'static self, path: &Path, checked: changes::Checked) -> Option<Arc<T>> {
         let known = {
             let mut slot = guard(&self.slot);
             match slot.as_mut() {

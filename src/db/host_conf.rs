@@ -2,12 +2,15 @@
 //! the files lookups return; `RESOLV_MULTI` overrides it as in glibc's `res_hconf.c`.
 //!
 //! glibc reads the file once per process, and so does netlibc (once per path: a test that points
-//! `NETLIBC_HOST_CONF` elsewhere gets the new file); `RESOLV_MULTI` is read on every call.
+//! `NETLIBC_HOST_CONF` elsewhere gets the new file, and the old one's settings again when it points
+//! back); `RESOLV_MULTI` is read on every call. The settings of the path last used are compared
+//! without a lock.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
-use super::cache::{guard, with_env, Lock, Var};
+use super::cache::{guard, Lock, Var};
 use super::text::is_space;
 
 /// The settings of host.conf that the files databases use.
@@ -46,41 +49,62 @@ impl HostConf {
     }
 }
 
-/// The parsed file and the path it came from.
-static HOST_CONF: Lock<Option<(OsString, HostConf)>> = Lock::new(None);
-
-/// The host.conf file, read once per path.
-fn file_settings() -> HostConf {
-    with_env(Var::HostConf, |netlibc| match netlibc {
-        Some(path) => settings_of(path),
-        None => with_env(Var::ResolvHostConf, |glibc| {
-            settings_of(glibc.unwrap_or(b"/etc/host.conf"))
-        }),
-    })
+/// One host.conf read: the path and its settings. Never freed: one per distinct path the process
+/// ever names (glibc reads the file once per process; netlibc once per path).
+struct Read {
+    path: Box<[u8]>,
+    conf: HostConf,
 }
 
+/// Every path read so far (the slow path looks here before reading a file).
+static READ: Lock<Vec<&'static Read>> = Lock::new(Vec::new());
+/// The last one used: what a lookup compares its path with, without a lock.
+static LAST: AtomicPtr<Read> = AtomicPtr::new(core::ptr::null_mut());
+
+/// The settings of the host.conf file at `path`, read once per path.
 fn settings_of(path: &[u8]) -> HostConf {
-    if let Some((read_path, conf)) = guard(&HOST_CONF).as_ref() {
-        if read_path.as_bytes() == path {
-            return *conf;
+    // SAFETY: `LAST` is null or points to a leaked `Read` (never freed, never written after it was
+    // published with Release ordering, read here with Acquire).
+    if let Some(last) = unsafe { LAST.load(Ordering::Acquire).as_ref() } {
+        if *last.path == *path {
+            return last.conf;
         }
     }
-    let conf = std::fs::read(OsStr::from_bytes(path))
-        .map(|content| HostConf::parse(&content))
-        .unwrap_or_default();
-    *guard(&HOST_CONF) = Some((OsStr::from_bytes(path).to_os_string(), conf));
-    conf
-}
-
-/// The host.conf settings now in force, with `RESOLV_MULTI` applied.
-pub fn host_conf() -> HostConf {
-    let mut conf = file_settings();
-    with_env(Var::ResolvMulti, |value| {
-        if let Some(value) = value {
-            apply_bool(value, &mut conf.multi);
+    let known = guard(&READ).iter().copied().find(|r| *r.path == *path);
+    let read = known.unwrap_or_else(|| {
+        // Read outside the lock; two threads reading a new path at once both parse it, one is kept.
+        let conf = std::fs::read(OsStr::from_bytes(path))
+            .map(|content| HostConf::parse(&content))
+            .unwrap_or_default();
+        let mut all = guard(&READ);
+        match all.iter().copied().find(|r| *r.path == *path) {
+            Some(read) => read,
+            None => {
+                let read: &'static Read = Box::leak(Box::new(Read {
+                    path: path.into(),
+                    conf,
+                }));
+                all.push(read);
+                read
+            }
         }
     });
-    conf
+    LAST.store(read as *const Read as *mut Read, Ordering::Release);
+    read.conf
+}
+
+/// The host.conf settings now in force, with `RESOLV_MULTI` applied. (Variables set but empty are
+/// as unset.)
+pub fn host_conf() -> HostConf {
+    let variables = [Var::HostConf, Var::ResolvHostConf, Var::ResolvMulti];
+    crate::sys::call::with_envs(variables, |values| {
+        let [netlibc, glibc, multi] = values.map(|v| v.filter(|v| !v.is_empty()));
+        let mut conf = settings_of(netlibc.or(glibc).unwrap_or(b"/etc/host.conf"));
+        if let Some(value) = multi {
+            apply_bool(value, &mut conf.multi);
+        }
+        conf
+    })
 }
 
 #[cfg(test)]

@@ -279,21 +279,23 @@ impl HostsFile {
 
     /// The first line whose address in `view` is `address`.
     pub fn by_address(&self, address: &[u8], view: View) -> Option<usize> {
-        let mut candidates: Box<dyn Iterator<Item = usize>> = match (address.len(), view) {
-            (4, View::Inet | View::Unspec) => {
-                Box::new(self.by_v4.get(<&[u8; 4]>::try_from(address).ok()?))
-            }
-            (16, View::Inet6 | View::Inet6Mapped | View::Unspec) => {
-                Box::new(self.by_v6.get(<&[u8; 16]>::try_from(address).ok()?))
-            }
-            _ => return None,
-        };
-        candidates.find(|&index| {
+        let has_address = |&index: &usize| {
             self.hosts[index]
                 .address
                 .in_view(view)
                 .is_some_and(|found| found.bytes() == address)
-        })
+        };
+        match (address.len(), view) {
+            (4, View::Inet | View::Unspec) => self
+                .by_v4
+                .get(<&[u8; 4]>::try_from(address).ok()?)
+                .find(has_address),
+            (16, View::Inet6 | View::Inet6Mapped | View::Unspec) => self
+                .by_v6
+                .get(<&[u8; 16]>::try_from(address).ok()?)
+                .find(has_address),
+            _ => None,
+        }
     }
 
     /// Whether line `index` is an entry in `view`.
@@ -360,6 +362,13 @@ static HOSTS: FileCache<HostsFile> = FileCache::new(Var::Hosts, "/etc/hosts", Ho
 /// The current hosts file (`None` when it cannot be read).
 pub fn hosts_file() -> Option<Arc<HostsFile>> {
     HOSTS.get()
+}
+
+/// Calls `f` with the current hosts file (`None` when it cannot be read), under the cache's lock when
+/// nothing changed (see [`FileCache::with_value`]): `f` must not take another lock (compute
+/// host.conf's settings first) nor do I/O.
+pub fn with_hosts_file<R>(f: impl FnOnce(Option<&HostsFile>) -> R) -> R {
+    HOSTS.with_value(f)
 }
 
 /// A host as the files source answers a name lookup: glibc's `hostent`, in Rust values.

@@ -132,6 +132,12 @@ pub fn services_file() -> Option<Arc<ServicesFile>> {
     SERVICES.get()
 }
 
+/// Calls `f` with the current services file (`None` when it cannot be read), under the cache's lock
+/// when nothing changed (see [`FileCache::with_value`]): `f` must not take another lock nor do I/O.
+pub fn with_services_file<R>(f: impl FnOnce(Option<&ServicesFile>) -> R) -> R {
+    SERVICES.with_value(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -126,6 +126,12 @@ pub fn host_key(name: &[u8], families: Families) -> Key {
 
 /// The cached value for `key`, if fresh and valid for `validity`.
 pub fn get(key: KeyRef<'_>, validity: Validity) -> Option<Value> {
+    with(key, validity, Value::clone)
+}
+
+/// `visit` on the cached value for `key`, if fresh and valid for `validity`, under the cache's lock
+/// (no copy, no reference count touched): `visit` must be memory work only and take no lock.
+pub fn with<R>(key: KeyRef<'_>, validity: Validity, visit: impl FnOnce(&Value) -> R) -> Option<R> {
     let now = crate::sys::call::now();
     let guard = CACHE.lock();
     let cache = guard.as_ref()?;
@@ -133,7 +139,7 @@ pub fn get(key: KeyRef<'_>, validity: Validity) -> Option<Value> {
         return None;
     }
     let entry = cache.entries.get(&key.hash(&cache.keys))?;
-    (key.matches(&entry.key) && entry.expires > now).then(|| entry.value.clone())
+    (key.matches(&entry.key) && entry.expires > now).then(|| visit(&entry.value))
 }
 
 /// Keeps `value` for `ttl` seconds (not at all for 0).

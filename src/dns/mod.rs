@@ -119,12 +119,14 @@ struct Checked {
     validity: cache::Validity,
 }
 
-/// What a lookup relies on: the configuration, and the state cache entries must be valid for.
+/// What a lookup relies on: whether the configuration turns the cache off, and the state cache
+/// entries must be valid for.
 struct Recent {
-    conf: std::sync::Arc<ResolvConf>,
+    no_cache: bool,
     validity: cache::Validity,
-    /// The files were checked by this very call (not taken from an earlier one).
-    checked_now: bool,
+    /// The configuration, when the files were checked by this very call (not taken from an earlier
+    /// check: a cache hit needs none).
+    conf: Option<std::sync::Arc<ResolvConf>>,
 }
 
 static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
@@ -148,9 +150,9 @@ fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recen
         validity,
     });
     Recent {
-        conf,
+        no_cache: conf.options.no_cache,
         validity,
-        checked_now: true,
+        conf: Some(conf),
     }
 }
 
@@ -175,9 +177,9 @@ fn recent_check() -> Recent {
             && still_names(HOSTS_VARIABLE, HOSTS_DEFAULT, &c.hosts_path)
         {
             return Recent {
-                conf: c.conf.clone(),
+                no_cache: c.conf.options.no_cache,
                 validity: c.validity,
-                checked_now: false,
+                conf: None,
             };
         }
     }
@@ -193,37 +195,61 @@ type Timed<T> = Result<T, (LookupError, Option<u32>)>;
 fn cached<T: Clone>(
     key: cache::KeyRef<'_>,
     wrap: fn(Result<T, LookupError>) -> cache::Value,
-    unwrap: fn(cache::Value) -> Option<Result<T, LookupError>>,
+    unwrap: fn(&cache::Value) -> Option<Result<&T, LookupError>>,
     ttl_of: fn(&T) -> u32,
     resolve: impl Fn(&ResolvConf) -> Timed<T>,
 ) -> Result<T, LookupError> {
+    cached_map(key, wrap, unwrap, ttl_of, resolve, |result| result.cloned())
+}
+
+/// [`cached`], giving the answer to `map`: a cache hit is mapped in place, under the cache's lock
+/// (no reference count is touched), so `map` must be memory work only and take no lock.
+fn cached_map<T: Clone, R>(
+    key: cache::KeyRef<'_>,
+    wrap: fn(Result<T, LookupError>) -> cache::Value,
+    unwrap: fn(&cache::Value) -> Option<Result<&T, LookupError>>,
+    ttl_of: fn(&T) -> u32,
+    resolve: impl Fn(&ResolvConf) -> Timed<T>,
+    map: impl Fn(Result<&T, LookupError>) -> R,
+) -> R {
     let timer = crate::trace::start();
     let variable_on = cache_variable_on();
-    let enabled = |conf: &ResolvConf| variable_on && !conf.options.no_cache;
     let recent = recent_check();
-    if !enabled(&recent.conf) {
+    if !variable_on || recent.no_cache {
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
         if timer.is_some() {
             trace_lookup(timer, &key.to_key(), "dns", &result);
         }
-        return result;
+        return map(result.as_ref().map_err(|error| *error));
     }
-    if let Some(result) = cache::get(key, recent.validity).and_then(unwrap) {
+    let hit = cache::with(key, recent.validity, |value| {
+        let result = unwrap(value)?;
         crate::trace::note_source(crate::trace::Source::Cache);
-        if timer.is_some() {
+        // Only a traced call copies the answer (its trace line is written after the lock is left).
+        let traced = timer.is_some().then(|| result.cloned());
+        Some((map(result), traced))
+    });
+    if let Some((mapped, traced)) = hit.flatten() {
+        if let Some(result) = traced {
             trace_lookup(timer, &key.to_key(), "cache", &result);
         }
-        return result;
+        return mapped;
     }
     // A lookup that goes to the network checks the files first (once: maybe just done above).
-    let fresh = if recent.checked_now {
-        recent
-    } else {
-        check_files(last_paths())
+    let fresh = match recent.conf {
+        Some(conf) => (conf, recent.validity),
+        None => {
+            let checked = check_files(last_paths());
+            (
+                checked.conf.unwrap_or_else(|| conf::current().0),
+                checked.validity,
+            )
+        }
     };
+    let (fresh_conf, fresh_validity) = fresh;
     crate::trace::note_source(crate::trace::Source::Dns(None));
-    let result = resolve(&fresh.conf);
+    let result = resolve(&fresh_conf);
     let ttl = match &result {
         Ok(answer) => ttl_of(answer),
         Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
@@ -236,10 +262,10 @@ fn cached<T: Clone>(
     if timer.is_some() {
         trace_lookup(timer, &key.to_key(), "dns", &result);
     }
-    if keep && enabled(&fresh.conf) {
-        cache::put(key.to_key(), wrap(result.clone()), ttl, fresh.validity);
+    if keep && variable_on && !fresh_conf.options.no_cache {
+        cache::put(key.to_key(), wrap(result.clone()), ttl, fresh_validity);
     }
-    result
+    map(result.as_ref().map_err(|error| *error))
 }
 
 /// One `NETLIBC_TRACE` line for a DNS lookup: what was asked, where the answer came from, the outcome.
@@ -277,21 +303,33 @@ fn trace_lookup<T>(
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
 /// resolv.conf and the TTL cache. The answer is shared with the cache.
 pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, LookupError> {
+    lookup_host_map(name, families, |result| result.cloned())
+}
+
+/// [`lookup_host`], giving the answer to `map` (on a cache hit, in place under the cache's lock: no
+/// reference count touched; `map` must be memory work only and take no lock).
+pub fn lookup_host_map<R>(
+    name: &[u8],
+    families: Families,
+    map: impl Fn(Result<&Arc<HostAnswer>, LookupError>) -> R,
+) -> R {
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
     if !name.contains(&b'.')
         && crate::db::cache::with_env_raw(crate::sys::env::Var::HostAliases, |v| v.is_some())
     {
-        return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
+        let answer = lookup_host_with(&conf::current().0, name, families).map(Arc::new);
+        return map(answer.as_ref().map_err(|error| *error));
     }
-    cached(
+    cached_map(
         cache::KeyRef::Host(name, families),
         cache::Value::Host,
         |value| match value {
-            cache::Value::Host(result) => Some(result),
+            cache::Value::Host(result) => Some(result.as_ref().map_err(|error| *error)),
             cache::Value::Ptr(_) => None,
         },
         |answer| answer.ttl,
         |conf| resolver::lookup_host(conf, name, families).map(Arc::new),
+        map,
     )
 }
 
@@ -311,7 +349,7 @@ pub fn lookup_ptr(address: IpAddr) -> Result<Arc<PtrAnswer>, LookupError> {
         cache::KeyRef::Ptr(address),
         cache::Value::Ptr,
         |value| match value {
-            cache::Value::Ptr(result) => Some(result),
+            cache::Value::Ptr(result) => Some(result.as_ref().map_err(|error| *error)),
             cache::Value::Host(_) => None,
         },
         |answer| answer.ttl,

@@ -156,6 +156,48 @@ static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> = crate::db::cache::F
     parse_hosts,
 );
 
+/// The `hosts:` steps, copied: what a lookup walks (no shared reference is kept, so no reference
+/// count is touched). Lines with more steps than this keep them in `more`.
+#[derive(Clone, Debug)]
+pub struct Steps {
+    inline: [Step; STEPS_INLINE],
+    len: usize,
+    more: Option<std::sync::Arc<Vec<Step>>>,
+}
+
+const STEPS_INLINE: usize = 6;
+
+impl std::ops::Deref for Steps {
+    type Target = [Step];
+
+    fn deref(&self) -> &[Step] {
+        match &self.more {
+            Some(steps) => steps,
+            None => &self.inline[..self.len],
+        }
+    }
+}
+
+/// The `hosts:` steps from the current nsswitch.conf (a missing or unreadable file gives the
+/// default), copied out of the parsed file. An edit is seen by the next lookup.
+pub fn hosts_steps() -> Steps {
+    let copied = HOSTS_STEPS.with_value(|steps| {
+        let steps = steps?;
+        let mut inline = [Step::new(Source::Files); STEPS_INLINE];
+        inline.get_mut(..steps.len())?.copy_from_slice(steps);
+        Some(Steps {
+            inline,
+            len: steps.len(),
+            more: None,
+        })
+    });
+    copied.unwrap_or_else(|| Steps {
+        inline: [Step::new(Source::Files); STEPS_INLINE],
+        len: 0,
+        more: Some(hosts_order()),
+    })
+}
+
 /// The `hosts:` order from the current nsswitch.conf (a missing or unreadable file gives the
 /// default). An edit is seen by the next lookup.
 pub fn hosts_order() -> std::sync::Arc<Vec<Step>> {

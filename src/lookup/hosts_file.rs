@@ -3,7 +3,6 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::db::host_conf::host_conf;
 use crate::db::hosts::{Address, HostsFile, View};
 
 use super::constants::HOST_NOT_FOUND;
@@ -24,12 +23,13 @@ fn ip(address: Address) -> IpAddr {
     }
 }
 
-/// The lines naming `name` (every one with `multi on`, else the first); the canonical name is the
-/// first line's official name.
+/// The lines naming `name` (every one with `multi`, host.conf's `multi on`, else the first); the
+/// canonical name is the first line's official name.
 pub fn lookup_name(
     file: Option<&HostsFile>,
     name: &[u8],
     family: LookupFamily,
+    multi: bool,
 ) -> Result<HostAnswer, SourceFailure> {
     let not_found = SourceFailure::not_found(HOST_NOT_FOUND);
     let file = file.ok_or(not_found)?;
@@ -39,8 +39,7 @@ pub fn lookup_name(
         .next()
         .and_then(|index| file.hosts.get(index))
         .ok_or(not_found)?;
-    // host.conf matters only once a line matched (it costs environment reads).
-    let others = if host_conf().multi { usize::MAX } else { 0 };
+    let others = if multi { usize::MAX } else { 0 };
     let lines = indexes
         .take(others)
         .filter_map(|index| file.hosts.get(index));

@@ -76,12 +76,16 @@ pub fn sort_destinations_into(destinations: &[SocketAddr], order: &mut [usize]) 
     if destinations.len() <= 1 || order.len() != destinations.len() {
         return;
     }
-    let policy = gai_conf::current_policy();
+    let serial = gai_conf::current_serial();
     let generation = crate::interfaces::watch::generation();
-    if generation.is_some_and(|g| remembered_order(g, &policy, destinations, order)) {
+    if generation.is_some_and(|g| remembered_order(g, serial, destinations, order)) {
         return;
     }
-    let fresh = sort_afresh(destinations, policy, generation);
+    let fresh = sort_afresh(
+        destinations,
+        gai_conf::current_policy_and_serial(),
+        generation,
+    );
     if fresh.len() == order.len() {
         order.copy_from_slice(&fresh);
     }
@@ -90,7 +94,7 @@ pub fn sort_destinations_into(destinations: &[SocketAddr], order: &mut [usize]) 
 /// Sorts with the rules, learning the facts (from the cache of this network generation).
 fn sort_afresh(
     destinations: &[SocketAddr],
-    policy: Arc<SortPolicy>,
+    (policy, serial): (Arc<SortPolicy>, u64),
     generation: Option<u64>,
 ) -> Vec<usize> {
     let mut facts = NetworkFacts::at(generation);
@@ -100,7 +104,7 @@ fn sort_afresh(
         facts.native_links(a, b)
     });
     if let Some(generation) = facts.determined_generation() {
-        remember_order(generation, policy, destinations, &order);
+        remember_order(generation, serial, destinations, &order);
     }
     order
 }
@@ -111,8 +115,8 @@ fn sort_afresh(
 /// this spares it the source probes' replay and the rules.)
 struct Remembered {
     generation: u64,
-    /// Held, so that the pointer compared with cannot be reused by another allocation.
-    policy: Arc<SortPolicy>,
+    /// The serial of the gai.conf tables the orders were computed with.
+    policy: u64,
     orders: Vec<(Vec<SocketAddr>, Vec<usize>)>,
 }
 
@@ -124,14 +128,14 @@ static REMEMBERED: ForkSafeMutex<Option<Remembered>> = ForkSafeMutex::new(None);
 /// Copies the remembered order of `destinations` into `order`; false when none is remembered.
 fn remembered_order(
     generation: u64,
-    policy: &Arc<SortPolicy>,
+    policy: u64,
     destinations: &[SocketAddr],
     order: &mut [usize],
 ) -> bool {
     let guard = REMEMBERED.lock();
     let Some(remembered) = guard
         .as_ref()
-        .filter(|r| r.generation == generation && Arc::ptr_eq(&r.policy, policy))
+        .filter(|r| r.generation == generation && r.policy == policy)
     else {
         return false;
     };
@@ -148,16 +152,11 @@ fn remembered_order(
     }
 }
 
-fn remember_order(
-    generation: u64,
-    policy: Arc<SortPolicy>,
-    destinations: &[SocketAddr],
-    order: &[usize],
-) {
+fn remember_order(generation: u64, policy: u64, destinations: &[SocketAddr], order: &[usize]) {
     let entry = (destinations.to_vec(), order.to_vec());
     let mut guard = REMEMBERED.lock();
     match guard.as_mut() {
-        Some(r) if r.generation == generation && Arc::ptr_eq(&r.policy, &policy) => {
+        Some(r) if r.generation == generation && r.policy == policy => {
             if r.orders.len() >= REMEMBERED_MAX {
                 r.orders.clear();
             }

@@ -3,10 +3,11 @@
 //!
 //! The C entry points that look anything up open a [`Call`] (a guard, per thread, nestable). While one
 //! is open, [`changes`] makes the change check ([`super::changes::check`]: one system call) on its
-//! first use and answers every later use from it, and [`with_env`] walks the environment once
-//! ([`super::env::Snapshot`]) for every variable the call reads. When the outermost guard ends,
-//! everything is forgotten: the next call looks again, so a file edited or a variable set between two
-//! calls is seen by the second.
+//! first use and answers every later use from it, and [`with_env`] brings the thread's snapshot of
+//! the environment up to date once ([`super::env::Snapshot::refresh`]: a comparison of pointers, a
+//! walk when one changed) for every variable the call reads. When the outermost guard ends, the
+//! call's answers are forgotten: the next call looks again, so a file edited or a variable set
+//! between two calls is seen by the second.
 //!
 //! Without a guard (code reached from Rust, unit tests) each use looks afresh: correct, only slower.
 
@@ -14,7 +15,7 @@ use core::cell::Cell;
 use core::marker::PhantomData;
 
 use super::changes::{self, Checked};
-use super::env::{Snapshot, Var};
+use super::env::{Snapshot, Value, Var};
 
 struct CallState {
     /// How many guards are open on this thread.
@@ -44,6 +45,33 @@ thread_local! {
 }
 
 impl CallState {
+    /// The change check of this call, made now if it is the first use.
+    fn changes(&self) -> Checked {
+        if self.depth.get() == 0 {
+            return changes::check(false, self.now());
+        }
+        if let Some(checked) = self.checked.get() {
+            return checked;
+        }
+        let checked = changes::check(self.network.get(), self.now());
+        self.checked.set(Some(checked));
+        checked
+    }
+
+    /// Where `var`'s value is (the snapshot brought up to date once per call); `None` outside a
+    /// call.
+    #[inline]
+    fn env_value(&self, var: Var) -> Option<Value> {
+        if self.depth.get() == 0 {
+            return None;
+        }
+        if !self.env_taken.get() {
+            self.env.refresh(self.now());
+            self.env_taken.set(true);
+        }
+        Some(self.env.value(var))
+    }
+
     /// Forgets what the call learned (the environment's snapshot is kept: the next call compares it).
     fn forget(&self) {
         self.checked.set(None);
@@ -117,18 +145,8 @@ impl Drop for Call {
 
 /// The change check of this call (made now if it is the first use).
 pub fn changes() -> Checked {
-    CALL.try_with(|call| {
-        if call.depth.get() == 0 {
-            return changes::check(false, call.now());
-        }
-        if let Some(checked) = call.checked.get() {
-            return checked;
-        }
-        let checked = changes::check(call.network.get(), call.now());
-        call.checked.set(Some(checked));
-        checked
-    })
-    .unwrap_or_else(|_| changes::check(false, changes::coarse_now()))
+    CALL.try_with(CallState::changes)
+        .unwrap_or_else(|_| changes::check(false, changes::coarse_now()))
 }
 
 /// The network generation for this call: from its check when that covered the netlink socket,
@@ -150,31 +168,49 @@ pub fn network_generation() -> Option<u64> {
     generation
 }
 
-/// The coarse monotonic clock (nanoseconds) as this call's check read it, or now.
+/// The coarse monotonic clock (nanoseconds) as this call first read it, or now.
 pub fn now() -> u64 {
-    let checked = CALL.try_with(|call| call.checked.get()).ok().flatten();
-    checked.map_or_else(changes::coarse_now, |c| c.now)
+    CALL.try_with(CallState::now)
+        .unwrap_or_else(|_| changes::coarse_now())
 }
 
 /// Calls `f` with the value of `var` (unset, or the bytes as set, possibly empty), read in place
 /// from the environment: from this call's one walk of it, or, outside a call, from a walk made now.
 pub fn with_env<R>(var: Var, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
-    let value = CALL
-        .try_with(|call| {
-            if call.depth.get() == 0 {
-                return None;
-            }
-            if !call.env_taken.get() {
-                call.env.refresh(call.now());
-                call.env_taken.set(true);
-            }
-            Some(call.env.value(var))
-        })
-        .ok()
-        .flatten();
+    let value = CALL.try_with(|call| call.env_value(var)).ok().flatten();
     match value {
         Some(value) => f(value.bytes()),
         None => f(Snapshot::take().get(var)),
+    }
+}
+
+/// [`with_env`] for several variables at once.
+pub fn with_envs<const N: usize, R>(vars: [Var; N], f: impl FnOnce([Option<&[u8]>; N]) -> R) -> R {
+    let values = CALL
+        .try_with(|call| {
+            (call.depth.get() > 0).then(|| vars.map(|var| call.env_value(var).unwrap_or_default()))
+        })
+        .ok()
+        .flatten();
+    match values {
+        Some(values) => f(values.each_ref().map(Value::bytes)),
+        None => {
+            let snapshot = Snapshot::take();
+            f(vars.map(|var| snapshot.get(var)))
+        }
+    }
+}
+
+/// [`with_env`] and [`changes`] in one look at the call's state (what a cached file needs: its
+/// path, and whether it changed).
+pub fn with_env_and_changes<R>(var: Var, f: impl FnOnce(Option<&[u8]>, Checked) -> R) -> R {
+    let found = CALL
+        .try_with(|call| call.env_value(var).map(|value| (value, call.changes())))
+        .ok()
+        .flatten();
+    match found {
+        Some((value, checked)) => f(value.bytes(), checked),
+        None => f(Snapshot::take().get(var), changes()),
     }
 }
 

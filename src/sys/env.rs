@@ -273,7 +273,7 @@ const ENTRY_NAMES: [&[u8]; COUNT] = [
 ];
 
 /// Where one variable's value is in the environment (or that it is unset).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Value {
     address: usize,
     length: usize,

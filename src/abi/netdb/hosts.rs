@@ -15,9 +15,11 @@ use super::hosts_dns::{self, SourceOutcome};
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::host_conf::host_conf;
-use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
+use crate::db::hosts::{
+    hosts_file, numeric_name, with_hosts_file, Address, HostsFile, Numeric, View, HOSTENT_DATA,
+};
 use crate::db::record::{align_up, Fit, POINTER};
-use crate::dns::nsswitch::{hosts_order, Source, Status, Step};
+use crate::dns::nsswitch::{hosts_steps, Source, Status, Step};
 use crate::sys::call::Call;
 use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
 use crate::trace::{self, Source as Answered, Timer};
@@ -180,14 +182,32 @@ fn files_by_name(
     buffer: CBuffer,
     h_errnop: *mut c_int,
 ) -> c_int {
-    let Some(file) = hosts_file() else {
-        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
-        return fail(libc::ENOENT);
-    };
+    let view = View::of(family, false);
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    // host.conf is looked at before the hosts file's lock is taken (its first read is I/O).
+    let multi = view != View::Unspec && host_conf().multi;
+    with_hosts_file(|file| {
+        let Some(file) = file else {
+            // glibc: the file cannot be opened; errno says why, h_errno is left alone.
+            return fail(libc::ENOENT);
+        };
+        files_by_name_in(file, name, view, multi, out, buffer, h_errnop)
+    })
+}
+
+/// [`files_by_name`] in `file`.
+fn files_by_name_in(
+    file: &HostsFile,
+    name: &[u8],
+    view: View,
+    multi: bool,
+    out: &mut hostent,
+    buffer: CBuffer,
+    h_errnop: *mut c_int,
+) -> c_int {
     // glibc aligns the buffer for `hostent_data` before using it.
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
-    let view = View::of(family, false);
     // One walk of the matching lines: the first now, the others (multi) after it.
     let mut matches = file.by_name(name, view);
     let first = matches.next();
@@ -200,12 +220,9 @@ fn files_by_name(
         set_if(h_errnop, HOST_NOT_FOUND);
         return fail(0);
     };
-    write_line(&file, first, view, out, &mut buffer);
-    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
-    // host.conf matters only once a line matched (it costs environment reads).
-    let multi = view != View::Unspec && host_conf().multi;
+    write_line(file, first, view, out, &mut buffer);
     if multi {
-        if !write_multi(&file, first, matches, view, out, &mut buffer) {
+        if !write_multi(file, first, matches, view, out, &mut buffer) {
             set_if(h_errnop, NETDB_INTERNAL);
             return fail(libc::ERANGE);
         }
@@ -288,7 +305,7 @@ fn chain_by_name(
     h_errnop: *mut c_int,
 ) -> c_int {
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order().iter() {
+    for step in hosts_steps().iter() {
         out.h_addr_list = core::ptr::null_mut();
         let outcome = match step.source {
             Source::Files => {
@@ -721,7 +738,7 @@ unsafe fn gethostbyaddr_r_impl(
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let buffer = unsafe { CBuffer::new(buf, buflen) };
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order().iter() {
+    for step in hosts_steps().iter() {
         let outcome = match step.source {
             Source::Files => {
                 let status =
@@ -771,27 +788,29 @@ fn files_by_address(
         // SAFETY: the caller's hostent; cleared so that "found" can be told from "not found".
         unsafe { (*result_buf).h_addr_list = core::ptr::null_mut() };
     }
-    let Some(file) = hosts_file() else {
-        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
-        return fail(libc::ENOENT);
-    };
-    // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
-    let view = View::of(r#type, false);
-    let found = file.by_address(address, view);
-    let mut buffer = buffer;
-    let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
-    if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
-        set_if(h_errnop, NETDB_INTERNAL);
-        return fail(libc::ERANGE);
-    }
-    match (found, result_buf.is_null()) {
-        (Some(index), false) => {
-            // SAFETY: the caller's hostent, non-null.
-            write_line(&file, index, view, unsafe { &mut *result_buf }, &mut buffer);
+    with_hosts_file(|file| {
+        let Some(file) = file else {
+            // glibc: the file cannot be opened; errno says why, h_errno is left alone.
+            return fail(libc::ENOENT);
+        };
+        // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
+        let view = View::of(r#type, false);
+        let found = file.by_address(address, view);
+        let mut buffer = buffer;
+        let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
+        if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
+            set_if(h_errnop, NETDB_INTERNAL);
+            return fail(libc::ERANGE);
         }
-        _ => set_if(h_errnop, HOST_NOT_FOUND),
-    }
-    fail(0)
+        match (found, result_buf.is_null()) {
+            (Some(index), false) => {
+                // SAFETY: the caller's hostent, non-null.
+                write_line(file, index, view, unsafe { &mut *result_buf }, &mut buffer);
+            }
+            _ => set_if(h_errnop, HOST_NOT_FOUND),
+        }
+        fail(0)
+    })
 }
 
 /// `gethostbyaddr(addr, len, type)` — looks a host up by address.

@@ -9,7 +9,7 @@ use super::servent;
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::record::Fit;
-use crate::db::services::{services_file, ServicesFile};
+use crate::db::services::{services_file, with_services_file, ServicesFile};
 use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
@@ -77,24 +77,26 @@ unsafe fn lookup_r(
         // SAFETY: the caller passes a writable result pointer.
         unsafe { *result = core::ptr::null_mut() };
     }
-    let Some(file) = services_file() else {
-        return fail(libc::ENOENT);
-    };
-    trace::note_source(Source::Files);
-    let found = find(&file);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
-        return fail(libc::ERANGE);
-    }
-    if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
-        // SAFETY: both pointers are non-null and point to the caller's objects.
-        unsafe {
-            write_entry(&file, index, &mut *result_buf, &mut buffer);
-            *result = result_buf;
+    with_services_file(|file| {
+        let Some(file) = file else {
+            return fail(libc::ENOENT);
+        };
+        trace::note_source(Source::Files);
+        let found = find(file);
+        if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
+            return fail(libc::ERANGE);
         }
-    }
-    fail(0)
+        if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
+            // SAFETY: both pointers are non-null and point to the caller's objects.
+            unsafe {
+                write_entry(file, index, &mut *result_buf, &mut buffer);
+                *result = result_buf;
+            }
+        }
+        fail(0)
+    })
 }
 
 /// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
