@@ -6,7 +6,9 @@
 //! concerned the file, and makes a full `stat` (identity, size, modification and change times with
 //! nanoseconds) only when one did, when the watch cannot tell, or when the last `stat` is a second old.
 //! A changed file is read and parsed again *outside* the lock, and the new index is swapped in as an
-//! `Arc`, so readers holding the old one are never disturbed and no lock is held across I/O.
+//! `Arc`, so readers holding the old one are never disturbed and no lock is held across I/O. Hot
+//! lookups do their (memory-only) work on the shared copy under the lock instead of taking a reference
+//! ([`FileCache::with_value`]): one compare-and-swap instead of three atomic operations.
 
 use std::ffi::{OsStr, OsString};
 use std::io::Read;
@@ -21,7 +23,8 @@ use crate::sys::changes::{self, FileState, Ticket, REVALIDATE_NS};
 pub use crate::sys::env::Var;
 
 /// The lock of the global caches (and of the enumeration positions): fork-safe, held only to clone or
-/// swap an `Arc`, never across I/O, never nested.
+/// swap an `Arc` or for a lookup's memory work on the shared copy ([`FileCache::with_value`]), never
+/// across I/O, never nested.
 pub type Lock<T> = crate::sys::lock::ForkSafeMutex<T>;
 
 /// Takes a global lock.

@@ -83,10 +83,14 @@ pub struct ResolvEnv {
 impl ResolvEnv {
     /// Reads `LOCALDOMAIN`, `RES_OPTIONS` and the host name of this process.
     pub fn from_process() -> ResolvEnv {
-        use std::os::unix::ffi::OsStringExt;
+        use crate::sys::env::Var;
+        let [localdomain, res_options] =
+            crate::sys::call::with_envs([Var::LocalDomain, Var::ResOptions], |values| {
+                values.map(|value| value.map(<[u8]>::to_vec))
+            });
         ResolvEnv {
-            localdomain: std::env::var_os("LOCALDOMAIN").map(OsStringExt::into_vec),
-            res_options: std::env::var_os("RES_OPTIONS").map(OsStringExt::into_vec),
+            localdomain,
+            res_options,
             hostname: crate::dns::sysio::hostname(),
         }
     }

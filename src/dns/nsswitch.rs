@@ -149,7 +149,8 @@ fn apply_actions(step: &mut Step, items: &[u8]) {
 }
 
 /// The parsed `hosts:` line, re-read only when nsswitch.conf changes (glibc checks the file on every
-/// lookup; here the check is the files databases' cheaper one, an inotify watch, see `db::watch`).
+/// lookup; here the check is the files databases' cheaper one, the call's change check, see
+/// `sys::changes`).
 static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> = crate::db::cache::FileCache::new(
     crate::db::cache::Var::NsswitchConf,
     "/etc/nsswitch.conf",

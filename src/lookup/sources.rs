@@ -85,7 +85,7 @@ impl Canonical {
 /// "localhost" with its two lines, fit).
 const INLINE_ADDRESSES: usize = 4;
 
-/// A source's addresses, in its order: inline up to [`INLINE_ADDRESSES`], on the heap beyond.
+/// A source's addresses, in its order: inline up to `INLINE_ADDRESSES`, on the heap beyond.
 #[derive(Clone, Debug)]
 pub struct Addresses {
     heap: Vec<IpAddr>,
