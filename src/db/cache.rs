@@ -71,6 +71,8 @@ pub fn with_env_raw<R>(var: Var, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
 
 struct Parsed<T> {
     path: OsString,
+    /// `path` is the cache's default (no variable names another file).
+    from_default: bool,
     stamp: FileStamp,
     value: Arc<T>,
     /// The file's registration with the change check; `None` means "stat every time".
@@ -87,6 +89,15 @@ pub struct FileCache<T> {
     /// Bumped by the change check for every event about the file.
     changes: AtomicU64,
     slot: Lock<Option<Parsed<T>>>,
+}
+
+impl<T> FileCache<T> {
+    /// Whether `parsed` came from `path` (the default path, the usual case, is told by its address:
+    /// no comparison of bytes).
+    fn same_path(&self, parsed: &Parsed<T>, path: &Path) -> bool {
+        let default = path.as_os_str().as_bytes().as_ptr() == self.default.as_ptr();
+        (default && parsed.from_default) || parsed.path == path.as_os_str()
+    }
 }
 
 /// What a lookup knows about the cached file before looking at the disk.
@@ -142,7 +153,7 @@ impl<T> FileCache<T> {
     /// Whether `parsed` is the file at `path` as it is now: no event about it, and a `stat` less than
     /// a second old.
     fn fresh(&self, parsed: &Parsed<T>, path: &Path, checked: changes::Checked) -> bool {
-        parsed.path == path.as_os_str()
+        self.same_path(parsed, path)
             && checked.file_state(parsed.ticket, &self.changes) == FileState::Quiet
             && checked.now.wrapping_sub(parsed.verified) < REVALIDATE_NS
     }
@@ -156,7 +167,7 @@ impl<T> FileCache<T> {
         let known = {
             let mut slot = guard(&self.slot);
             match slot.as_mut() {
-                Some(parsed) if parsed.path == path.as_os_str() => {
+                Some(parsed) if self.same_path(parsed, path) => {
                     match checked.file_state(parsed.ticket, &self.changes) {
                         FileState::Quiet
                             if checked.now.wrapping_sub(parsed.verified) < REVALIDATE_NS =>
@@ -175,7 +186,7 @@ impl<T> FileCache<T> {
             // A bind mount over the path, a symlinked directory: what no event tells.
             let stamp = FileStamp::of(&std::fs::metadata(path).ok()?);
             if let Some(parsed) = guard(&self.slot).as_mut() {
-                if parsed.stamp == stamp && parsed.path == path.as_os_str() {
+                if parsed.stamp == stamp && self.same_path(parsed, path) {
                     parsed.verified = checked.now;
                     return Some(Arc::clone(value));
                 }
@@ -186,7 +197,7 @@ impl<T> FileCache<T> {
         if let Known::Unknown = &known {
             let stamp = FileStamp::of(&std::fs::metadata(path).ok()?);
             if let Some(parsed) = guard(&self.slot).as_mut() {
-                if parsed.stamp == stamp && parsed.path == path.as_os_str() {
+                if parsed.stamp == stamp && self.same_path(parsed, path) {
                     parsed.ticket = ticket;
                     parsed.verified = checked.now;
                     return Some(Arc::clone(&parsed.value));
@@ -197,6 +208,7 @@ impl<T> FileCache<T> {
         let value = Arc::new((self.parse)(&content));
         let parsed = Parsed {
             path: path.as_os_str().to_os_string(),
+            from_default: path.as_os_str().as_bytes().as_ptr() == self.default.as_ptr(),
             stamp,
             value: Arc::clone(&value),
             ticket,

@@ -52,9 +52,13 @@ impl HostConf {
 /// One host.conf read: the path and its settings. Never freed: one per distinct path the process
 /// ever names (glibc reads the file once per process; netlibc once per path).
 struct Read {
-    path: Box<[u8]>,
+    /// The default path itself (a static string), or a leaked copy of another.
+    path: &'static [u8],
     conf: HostConf,
 }
+
+/// The file glibc reads.
+const DEFAULT_PATH: &[u8] = b"/etc/host.conf";
 
 /// Every path read so far (the slow path looks here before reading a file).
 static READ: Lock<Vec<&'static Read>> = Lock::new(Vec::new());
@@ -66,7 +70,8 @@ fn settings_of(path: &[u8]) -> HostConf {
     // SAFETY: `LAST` is null or points to a leaked `Read` (never freed, never written after it was
     // published with Release ordering, read here with Acquire).
     if let Some(last) = unsafe { LAST.load(Ordering::Acquire).as_ref() } {
-        if *last.path == *path {
+        // The default path (the usual case) is the same static string: no comparison of bytes.
+        if core::ptr::eq(last.path, path) || *last.path == *path {
             return last.conf;
         }
     }
@@ -80,10 +85,12 @@ fn settings_of(path: &[u8]) -> HostConf {
         match all.iter().copied().find(|r| *r.path == *path) {
             Some(read) => read,
             None => {
-                let read: &'static Read = Box::leak(Box::new(Read {
-                    path: path.into(),
-                    conf,
-                }));
+                let path = if path == DEFAULT_PATH {
+                    DEFAULT_PATH
+                } else {
+                    Box::leak(Box::<[u8]>::from(path))
+                };
+                let read: &'static Read = Box::leak(Box::new(Read { path, conf }));
                 all.push(read);
                 read
             }
@@ -99,7 +106,7 @@ pub fn host_conf() -> HostConf {
     let variables = [Var::HostConf, Var::ResolvHostConf, Var::ResolvMulti];
     crate::sys::call::with_envs(variables, |values| {
         let [netlibc, glibc, multi] = values.map(|v| v.filter(|v| !v.is_empty()));
-        let mut conf = settings_of(netlibc.or(glibc).unwrap_or(b"/etc/host.conf"));
+        let mut conf = settings_of(netlibc.or(glibc).unwrap_or(DEFAULT_PATH));
         if let Some(value) = multi {
             apply_bool(value, &mut conf.multi);
         }
