@@ -208,6 +208,40 @@ fn a_variable_set_between_calls_is_seen_by_the_next_call() {
     std::fs::remove_file(&other).unwrap();
 }
 
+/// The number of addresses gethostbyname gives for `name`.
+fn address_count(name: &str) -> usize {
+    let name = CString::new(name).unwrap();
+    // SAFETY: a C string.
+    let entry = unsafe { gethostbyname(name.as_ptr()) };
+    if entry.is_null() {
+        return 0;
+    }
+    // SAFETY: a non-null result's NULL-terminated address list.
+    (0..)
+        .take_while(|&i| unsafe { !(*(*entry).h_addr_list.add(i)).is_null() })
+        .count()
+}
+
+#[test]
+fn host_conf_settings_follow_the_variables_from_one_call_to_the_next() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 twice\n127.0.0.2 twice\n");
+    let off = files.dir.join("host.conf.off");
+    std::fs::write(&off, "multi off\n").unwrap();
+    // host.conf says `multi on`: both lines.
+    assert_eq!(address_count("twice"), 2);
+    std::env::set_var("RESOLV_MULTI", "off");
+    assert_eq!(address_count("twice"), 1);
+    std::env::set_var("RESOLV_MULTI", "on");
+    assert_eq!(address_count("twice"), 2);
+    std::env::remove_var("RESOLV_MULTI");
+    assert_eq!(address_count("twice"), 2);
+    std::env::set_var("NETLIBC_HOST_CONF", &off);
+    assert_eq!(address_count("twice"), 1);
+    std::env::set_var("NETLIBC_HOST_CONF", files.dir.join("host.conf"));
+    assert_eq!(address_count("twice"), 2);
+}
+
 /// Runs `child` in a forked child, which must `_exit(0)`; asserts that it did.
 fn in_forked_child(child: impl FnOnce() -> bool) {
     // SAFETY: the child runs netlibc code and ends with _exit.

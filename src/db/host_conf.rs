@@ -6,6 +6,7 @@
 //! back); `RESOLV_MULTI` is read on every call. The settings of the path last used are compared
 //! without a lock.
 
+use std::cell::Cell;
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -57,8 +58,8 @@ struct Read {
     conf: HostConf,
 }
 
-/// The file glibc reads.
-const DEFAULT_PATH: &[u8] = b"/etc/host.conf";
+/// The file glibc reads (a static: one address, which tells it apart without reading it).
+static DEFAULT_PATH: &[u8] = b"/etc/host.conf";
 
 /// Every path read so far (the slow path looks here before reading a file).
 static READ: Lock<Vec<&'static Read>> = Lock::new(Vec::new());
@@ -100,9 +101,32 @@ fn settings_of(path: &[u8]) -> HostConf {
     read.conf
 }
 
+thread_local! {
+    /// This thread's last answer and the environment generation it was computed under (the file of a
+    /// path is read once, so the answer holds while the variables do).
+    static KEPT: Cell<Option<(u64, HostConf)>> = const { Cell::new(None) };
+}
+
 /// The host.conf settings now in force, with `RESOLV_MULTI` applied. (Variables set but empty are
 /// as unset.)
 pub fn host_conf() -> HostConf {
+    let generation = crate::sys::call::env_generation();
+    if let Some(generation) = generation {
+        if let Ok(Some((kept, conf))) = KEPT.try_with(Cell::get) {
+            if kept == generation {
+                return conf;
+            }
+        }
+    }
+    let conf = host_conf_now();
+    if let Some(generation) = generation {
+        let _ = KEPT.try_with(|kept| kept.set(Some((generation, conf))));
+    }
+    conf
+}
+
+/// [`host_conf`], from the variables and the file.
+fn host_conf_now() -> HostConf {
     let variables = [Var::HostConf, Var::ResolvHostConf, Var::ResolvMulti];
     crate::sys::call::with_envs(variables, |values| {
         let [netlibc, glibc, multi] = values.map(|v| v.filter(|v| !v.is_empty()));

@@ -184,21 +184,44 @@ pub fn with_env<R>(var: Var, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
     }
 }
 
+/// Within a call, a number that stays the same as long as the environment's values this thread sees
+/// do: what is computed from them can be kept while it does not change. `None` outside a call.
+pub fn env_generation() -> Option<u64> {
+    CALL.try_with(|call| {
+        call.env_value(Var::Hosts)?;
+        Some(call.env.walks())
+    })
+    .ok()
+    .flatten()
+}
+
 /// [`with_env`] for several variables at once.
 pub fn with_envs<const N: usize, R>(vars: [Var; N], f: impl FnOnce([Option<&[u8]>; N]) -> R) -> R {
-    let values = CALL
+    let mut values = [Value::default(); N];
+    let in_call = CALL
         .try_with(|call| {
-            (call.depth.get() > 0).then(|| vars.map(|var| call.env_value(var).unwrap_or_default()))
+            if call.depth.get() == 0 {
+                return false;
+            }
+            for (value, &var) in values.iter_mut().zip(&vars) {
+                *value = call.env_value(var).unwrap_or_default();
+            }
+            true
         })
-        .ok()
-        .flatten();
-    match values {
-        Some(values) => f(values.each_ref().map(Value::bytes)),
-        None => {
-            let snapshot = Snapshot::take();
-            f(vars.map(|var| snapshot.get(var)))
+        .unwrap_or(false);
+    if in_call {
+        let mut bytes = [None; N];
+        for (bytes, value) in bytes.iter_mut().zip(&values) {
+            *bytes = value.bytes();
         }
+        return f(bytes);
     }
+    let snapshot = Snapshot::take();
+    let mut bytes = [None; N];
+    for (bytes, &var) in bytes.iter_mut().zip(&vars) {
+        *bytes = snapshot.get(var);
+    }
+    f(bytes)
 }
 
 /// [`with_env`] and [`changes`] in one look at the call's state (what a cached file needs: its

@@ -91,6 +91,8 @@ pub struct Snapshot {
     found: [Cell<(usize, usize)>; COUNT],
     /// When the last walk was made.
     walked_at: Cell<u64>,
+    /// How many walks this snapshot made: the values are the same while this does not change.
+    walks: Cell<u64>,
 }
 
 impl Default for Snapshot {
@@ -119,6 +121,7 @@ impl Snapshot {
             values: Cell::new(Vec::new()),
             found: [const { Cell::new((0, 0)) }; COUNT],
             walked_at: Cell::new(0),
+            walks: Cell::new(0),
         }
     }
 
@@ -217,6 +220,13 @@ impl Snapshot {
         }
         // The old values go; nothing refers to them between calls (see `Value`).
         drop(self.values.replace(values));
+        self.walks.set(self.walks.get().wrapping_add(1));
+    }
+
+    /// How many walks the snapshot made: what was computed from its values holds while this does
+    /// not change.
+    pub fn walks(&self) -> u64 {
+        self.walks.get()
     }
 
     /// The value of `var`, unset or as the environment held it at the last walk (possibly empty).
