@@ -9,7 +9,8 @@ use libfuzzer_sys::fuzz_target;
 use netlibc::lookup::getaddrinfo::{getaddrinfo, Hints};
 use netlibc::lookup::getnameinfo::{getnameinfo, parse_sockaddr, sockaddr_read_len};
 use netlibc::lookup::sources::{
-    Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, SourceFailure,
+    Canonical, Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry,
+    SourceFailure,
 };
 
 /// Two hosts in files, one in "DNS", one service; every other name is not found.
@@ -49,8 +50,8 @@ impl NameSources for FixedSources {
             return Err(SourceFailure::not_found(4));
         }
         Ok(HostAnswer {
-            canonical_name: name.to_vec(),
-            addresses,
+            canonical_name: Canonical::Name(name.to_vec()),
+            addresses: addresses.into_iter().collect(),
         })
     }
     fn lookup_address(&self, _: HostSource, address: IpAddr) -> Result<Vec<u8>, SourceFailure> {

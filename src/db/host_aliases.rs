@@ -19,7 +19,10 @@ pub fn resolve(name: &[u8]) -> Option<Vec<u8>> {
     if name.contains(&b'.') {
         return None;
     }
-    let path = std::env::var_os("HOSTALIASES")?;
+    let path = super::cache::with_env_raw(super::cache::Var::HostAliases, |value| {
+        use std::os::unix::ffi::OsStrExt;
+        value.map(|v| std::path::PathBuf::from(std::ffi::OsStr::from_bytes(v)))
+    })?;
     alias_target(&std::fs::read(path).ok()?, name)
 }
 

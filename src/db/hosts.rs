@@ -6,11 +6,11 @@
 //! unless it maps them (`gethostbyaddr` of a 16-byte address). Names are matched case-insensitively.
 //! With `multi on` (host.conf) a name lookup gathers every matching line.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::addr::{parse_ipv4_aton_exact, parse_ipv4_strict, parse_ipv6};
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
+use super::hash::{same_name, Map};
 use super::record::{scan_fits, Fit, ReadNeeds, Record};
 use super::text::{raw_lines, Line};
 
@@ -116,6 +116,8 @@ pub struct Host {
     pub record: Record,
     pub address: LineAddress,
     pub name: u32,
+    /// The official name's length (what `name()` would otherwise find by looking for its NUL).
+    name_len: u32,
 }
 
 impl AsRef<Record> for Host {
@@ -126,7 +128,11 @@ impl AsRef<Record> for Host {
 
 impl Host {
     pub fn name(&self) -> &[u8] {
-        self.record.str_at(self.name)
+        let start = self.name as usize;
+        self.record
+            .image
+            .get(start..start + self.name_len as usize)
+            .unwrap_or_default()
     }
 
     fn parse(mut line: Line, read_need: usize) -> Option<Host> {
@@ -137,20 +143,23 @@ impl Host {
             None => LineAddress::V6(parse_ipv6(text)?),
         };
         let name = line.string_field();
+        let record = Record::from_line(line, read_need);
+        let name_len = record.str_at(name).len() as u32;
         Some(Host {
-            record: Record::from_line(line, read_need),
+            record,
             address,
             name,
+            name_len,
         })
     }
 
     /// Whether `name` is the line's name or one of its aliases (ASCII case ignored).
     pub fn has_name(&self, name: &[u8]) -> bool {
-        self.name().eq_ignore_ascii_case(name)
+        same_name(self.name(), name)
             || self
                 .record
                 .alias_names()
-                .any(|a| a.eq_ignore_ascii_case(name))
+                .any(|alias| same_name(alias, name))
     }
 }
 
@@ -158,27 +167,32 @@ impl Host {
 /// ad-blocking lines has 200,000 names): the first line of a key in one map, the rare others in a
 /// second one.
 struct MultiIndex<K> {
-    first: HashMap<K, u32>,
-    more: HashMap<K, Vec<u32>>,
+    first: Map<K, u32>,
+    more: Map<K, Vec<u32>>,
 }
 
 impl<K> Default for MultiIndex<K> {
     fn default() -> Self {
         MultiIndex {
-            first: HashMap::new(),
-            more: HashMap::new(),
+            first: Map::default(),
+            more: Map::default(),
         }
     }
 }
 
+/// Set in a `first` value when the key has more lines (in `more`): most keys have one line, and
+/// their lookups then ask one map.
+const HAS_MORE: u32 = 1 << 31;
+
 impl<K: std::hash::Hash + Eq + Copy> MultiIndex<K> {
     fn insert(&mut self, key: K, index: u32) {
-        match self.first.get(&key) {
+        match self.first.get_mut(&key) {
             None => {
                 self.first.insert(key, index);
             }
-            Some(&first) if first == index => {}
-            Some(_) => {
+            Some(first) if *first & !HAS_MORE == index => {}
+            Some(first) => {
+                *first |= HAS_MORE;
                 let more = self.more.entry(key).or_default();
                 if more.last() != Some(&index) {
                     more.push(index);
@@ -189,21 +203,25 @@ impl<K: std::hash::Hash + Eq + Copy> MultiIndex<K> {
 
     /// The lines of `key`, in file order.
     fn get(&self, key: &K) -> impl Iterator<Item = usize> + '_ {
-        let more = self.more.get(key).map_or(&[][..], |list| &list[..]);
-        self.first
-            .get(key)
+        let first = self.first.get(key).copied();
+        let more = match first {
+            Some(first) if first & HAS_MORE != 0 => {
+                self.more.get(key).map_or(&[][..], |list| &list[..])
+            }
+            _ => &[],
+        };
+        first
+            .map(|first| first & !HAS_MORE)
             .into_iter()
-            .chain(more)
-            .map(|&index| index as usize)
+            .chain(more.iter().copied())
+            .map(|index| index as usize)
     }
 }
 
-/// FNV-1a of the ASCII lower case of `name`: names are indexed by this hash (no copy of each name),
+/// A hash of the ASCII lower case of `name`: names are indexed by this hash (no copy of each name),
 /// so a lookup checks that a candidate line really has the name.
 fn name_hash(name: &[u8]) -> u64 {
-    name.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
+    super::hash::folded_case_hash(name)
 }
 
 /// The parsed file with its indexes.
@@ -261,21 +279,23 @@ impl HostsFile {
 
     /// The first line whose address in `view` is `address`.
     pub fn by_address(&self, address: &[u8], view: View) -> Option<usize> {
-        let mut candidates: Box<dyn Iterator<Item = usize>> = match (address.len(), view) {
-            (4, View::Inet | View::Unspec) => {
-                Box::new(self.by_v4.get(<&[u8; 4]>::try_from(address).ok()?))
-            }
-            (16, View::Inet6 | View::Inet6Mapped | View::Unspec) => {
-                Box::new(self.by_v6.get(<&[u8; 16]>::try_from(address).ok()?))
-            }
-            _ => return None,
-        };
-        candidates.find(|&index| {
+        let has_address = |&index: &usize| {
             self.hosts[index]
                 .address
                 .in_view(view)
                 .is_some_and(|found| found.bytes() == address)
-        })
+        };
+        match (address.len(), view) {
+            (4, View::Inet | View::Unspec) => self
+                .by_v4
+                .get(<&[u8; 4]>::try_from(address).ok()?)
+                .find(has_address),
+            (16, View::Inet6 | View::Inet6Mapped | View::Unspec) => self
+                .by_v6
+                .get(<&[u8; 16]>::try_from(address).ok()?)
+                .find(has_address),
+            _ => None,
+        }
     }
 
     /// Whether line `index` is an entry in `view`.
@@ -337,12 +357,18 @@ impl HostsFile {
     }
 }
 
-static HOSTS: FileCache<HostsFile> =
-    FileCache::new(c"NETLIBC_HOSTS", "/etc/hosts", HostsFile::parse);
+static HOSTS: FileCache<HostsFile> = FileCache::new(Var::Hosts, "/etc/hosts", HostsFile::parse);
 
 /// The current hosts file (`None` when it cannot be read).
 pub fn hosts_file() -> Option<Arc<HostsFile>> {
     HOSTS.get()
+}
+
+/// Calls `f` with the current hosts file (`None` when it cannot be read), under the cache's lock when
+/// nothing changed (see [`FileCache::with_value`]): `f` must not take another lock (compute
+/// host.conf's settings first) nor do I/O.
+pub fn with_hosts_file<R>(f: impl FnOnce(Option<&HostsFile>) -> R) -> R {
+    HOSTS.with_value(f)
 }
 
 /// A host as the files source answers a name lookup: glibc's `hostent`, in Rust values.

@@ -1,5 +1,5 @@
 //! The files databases: hosts, services, protocols and networks, parsed once and cached, with a cheap
-//! change check (inode, size, mtime) on every lookup.
+//! change check on every lookup (the call's one inotify look, a `stat` once a second; `cache`).
 //!
 //! Each database module parses its file exactly as glibc's `nss_files` does (on bytes, with glibc's
 //! quirks), keeps the entries in file order with hash indexes for the lookups, and remembers what
@@ -8,6 +8,7 @@
 
 pub mod addr;
 pub mod cache;
+pub mod hash;
 pub mod host_aliases;
 pub mod host_conf;
 pub mod hosts;
@@ -16,4 +17,3 @@ pub mod protocols;
 pub mod record;
 pub mod services;
 pub mod text;
-pub mod watch;

@@ -4,11 +4,11 @@
 //! with `inet_network` (so `10` is 10.0.0.0, and a bad number gives 0xffffffff rather than skipping
 //! the line). Names are matched case-insensitively; every entry is `AF_INET`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::addr::inet_network;
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
+use super::hash::Map;
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{lower, raw_lines, Line};
 
@@ -53,8 +53,8 @@ impl Network {
 #[derive(Default)]
 pub struct NetworksFile {
     pub table: Table<Network>,
-    by_name: HashMap<Box<[u8]>, u32>,
-    by_number: HashMap<u32, u32>,
+    by_name: Map<Box<[u8]>, u32>,
+    by_number: Map<u32, u32>,
 }
 
 impl NetworksFile {
@@ -93,7 +93,7 @@ impl NetworksFile {
 }
 
 static NETWORKS: FileCache<NetworksFile> =
-    FileCache::new(c"NETLIBC_NETWORKS", "/etc/networks", NetworksFile::parse);
+    FileCache::new(Var::Networks, "/etc/networks", NetworksFile::parse);
 
 /// The current networks file (`None` when it cannot be read).
 pub fn networks_file() -> Option<Arc<NetworksFile>> {

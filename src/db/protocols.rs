@@ -4,10 +4,10 @@
 //! exceeds 32 bits (so a negative one) is skipped, and it is stored in an `int`; it must be followed by a blank or the end of the line. Names
 //! and aliases are matched case-sensitively (`TCP` works because it is listed as an alias).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
+use super::hash::Map;
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{is_space, raw_lines, Line};
 
@@ -65,8 +65,8 @@ impl Protocol {
 #[derive(Default)]
 pub struct ProtocolsFile {
     pub table: Table<Protocol>,
-    by_name: HashMap<Box<[u8]>, u32>,
-    by_number: HashMap<i32, u32>,
+    by_name: Map<Box<[u8]>, u32>,
+    by_number: Map<i32, u32>,
 }
 
 impl ProtocolsFile {
@@ -106,7 +106,7 @@ impl ProtocolsFile {
 }
 
 static PROTOCOLS: FileCache<ProtocolsFile> =
-    FileCache::new(c"NETLIBC_PROTOCOLS", "/etc/protocols", ProtocolsFile::parse);
+    FileCache::new(Var::Protocols, "/etc/protocols", ProtocolsFile::parse);
 
 /// The current protocols file (`None` when it cannot be read).
 pub fn protocols_file() -> Option<Arc<ProtocolsFile>> {

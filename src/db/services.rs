@@ -5,10 +5,10 @@
 //! cut to 16 bits), one or more `/` follow
 //! it, and the protocol may be empty. Names are case-sensitive.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::cache::FileCache;
+use super::cache::{FileCache, Var};
+use super::hash::Map;
 use super::record::{ReadNeeds, Record, Table};
 use super::text::{raw_lines, Line};
 
@@ -63,11 +63,11 @@ impl Service {
 #[derive(Default)]
 pub struct ServicesFile {
     pub table: Table<Service>,
-    by_name: HashMap<Box<[u8]>, Vec<u32>>,
-    by_port: HashMap<i32, Vec<u32>>,
+    by_name: Map<Box<[u8]>, Vec<u32>>,
+    by_port: Map<i32, Vec<u32>>,
 }
 
-fn add_key<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<u32>>, key: K, index: u32) {
+fn add_key<K: std::hash::Hash + Eq>(map: &mut Map<K, Vec<u32>>, key: K, index: u32) {
     let list = map.entry(key).or_default();
     if list.last() != Some(&index) {
         list.push(index);
@@ -125,11 +125,17 @@ impl ServicesFile {
 }
 
 static SERVICES: FileCache<ServicesFile> =
-    FileCache::new(c"NETLIBC_SERVICES", "/etc/services", ServicesFile::parse);
+    FileCache::new(Var::Services, "/etc/services", ServicesFile::parse);
 
 /// The current services file (`None` when it cannot be read).
 pub fn services_file() -> Option<Arc<ServicesFile>> {
     SERVICES.get()
+}
+
+/// Calls `f` with the current services file (`None` when it cannot be read), under the cache's lock
+/// when nothing changed (see [`FileCache::with_value`]): `f` must not take another lock nor do I/O.
+pub fn with_services_file<R>(f: impl FnOnce(Option<&ServicesFile>) -> R) -> R {
+    SERVICES.with_value(f)
 }
 
 #[cfg(test)]

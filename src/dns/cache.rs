@@ -11,11 +11,11 @@
 
 use super::conf::FileVersion;
 use super::{Families, HostAnswer, LookupError, PtrAnswer};
+use crate::db::hash::{Map, Seeded};
 use crate::sys::lock::ForkSafeMutex;
-use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// The most entries kept; the soonest to expire are dropped to make room.
 pub(crate) const CAPACITY: usize = 1024;
@@ -23,7 +23,7 @@ pub(crate) const CAPACITY: usize = 1024;
 /// How many entries a full cache drops at once.
 const EVICTED: usize = CAPACITY / 8;
 
-/// What was asked.
+/// What was asked, as the cache keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Key {
     /// The name in lower case.
@@ -31,17 +31,56 @@ pub enum Key {
     Ptr(IpAddr),
 }
 
-impl std::hash::Hash for Key {
-    /// The bytes that tell keys apart, in as few writes as possible (equal keys hash alike; the map
-    /// compares keys in full).
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+impl Key {
+    /// The key as a lookup asks it.
+    pub fn as_ref(&self) -> KeyRef<'_> {
         match self {
-            Key::Host(name, families) => {
-                state.write(name);
-                state.write_u8(*families as u8);
+            Key::Host(name, families) => KeyRef::Host(name, *families),
+            Key::Ptr(address) => KeyRef::Ptr(*address),
+        }
+    }
+}
+
+/// What a lookup asks, borrowed: a hit copies nothing (the name in any case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyRef<'a> {
+    Host(&'a [u8], Families),
+    Ptr(IpAddr),
+}
+
+impl KeyRef<'_> {
+    /// The key to keep (the name in lower case).
+    pub fn to_key(self) -> Key {
+        match self {
+            KeyRef::Host(name, families) => host_key(name, families),
+            KeyRef::Ptr(address) => Key::Ptr(address),
+        }
+    }
+
+    /// The hash of the key (names without case), with the cache's seed.
+    fn hash(self, seed: &Seeded) -> u64 {
+        let mut hasher = seed.build_hasher();
+        match self {
+            KeyRef::Host(name, families) => {
+                for (word, length) in crate::db::hash::lower_words(name) {
+                    hasher.write_u64(word ^ ((length as u64) << 59));
+                }
+                hasher.write_u8(families as u8);
             }
-            Key::Ptr(IpAddr::V4(v4)) => state.write(&v4.octets()),
-            Key::Ptr(IpAddr::V6(v6)) => state.write(&v6.octets()),
+            KeyRef::Ptr(IpAddr::V4(v4)) => hasher.write(&v4.octets()),
+            KeyRef::Ptr(IpAddr::V6(v6)) => hasher.write(&v6.octets()),
+        }
+        hasher.finish()
+    }
+
+    /// Whether `key` (as kept) is this one.
+    fn matches(self, key: &Key) -> bool {
+        match (self, key) {
+            (KeyRef::Host(name, families), Key::Host(kept, kept_families)) => {
+                families == *kept_families && crate::db::hash::same_name(name, kept)
+            }
+            (KeyRef::Ptr(address), Key::Ptr(kept)) => address == *kept,
+            _ => false,
         }
     }
 }
@@ -62,13 +101,20 @@ pub struct Validity {
 }
 
 struct Entry {
+    key: Key,
     value: Value,
-    expires: Instant,
+    /// When it expires, on the coarse monotonic clock (nanoseconds).
+    expires: u64,
 }
 
 struct Cache {
     validity: Option<Validity>,
-    entries: HashMap<Key, Entry>,
+    /// The seed of the keys' hashes.
+    keys: Seeded,
+    /// Entries by the hash of their key. Two keys with one hash (a 64-bit collision) cannot both be
+    /// kept: the later replaces the earlier, which is then only a miss, never a wrong answer (a hit
+    /// compares the whole key).
+    entries: Map<u64, Entry>,
 }
 
 static CACHE: ForkSafeMutex<Option<Cache>> = ForkSafeMutex::new(None);
@@ -79,14 +125,21 @@ pub fn host_key(name: &[u8], families: Families) -> Key {
 }
 
 /// The cached value for `key`, if fresh and valid for `validity`.
-pub fn get(key: &Key, validity: Validity) -> Option<Value> {
+pub fn get(key: KeyRef<'_>, validity: Validity) -> Option<Value> {
+    with(key, validity, Value::clone)
+}
+
+/// `visit` on the cached value for `key`, if fresh and valid for `validity`, under the cache's lock
+/// (no copy, no reference count touched): `visit` must be memory work only and take no lock.
+pub fn with<R>(key: KeyRef<'_>, validity: Validity, visit: impl FnOnce(&Value) -> R) -> Option<R> {
+    let now = crate::sys::call::now();
     let guard = CACHE.lock();
     let cache = guard.as_ref()?;
     if cache.validity != Some(validity) {
         return None;
     }
-    let entry = cache.entries.get(key)?;
-    (entry.expires > Instant::now()).then(|| entry.value.clone())
+    let entry = cache.entries.get(&key.hash(&cache.keys))?;
+    (key.matches(&entry.key) && entry.expires > now).then(|| visit(&entry.value))
 }
 
 /// Keeps `value` for `ttl` seconds (not at all for 0).
@@ -94,11 +147,12 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     if ttl == 0 {
         return;
     }
-    let expires = Instant::now() + Duration::from_secs(u64::from(ttl));
+    let expires = crate::sys::call::now().saturating_add(u64::from(ttl) * 1_000_000_000);
     let mut guard = CACHE.lock();
     let cache = guard.get_or_insert_with(|| Cache {
         validity: None,
-        entries: HashMap::new(),
+        keys: Seeded::default(),
+        entries: Map::default(),
     });
     if cache.validity != Some(validity) {
         cache.entries.clear();
@@ -107,19 +161,27 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
     if cache.entries.len() >= CAPACITY {
         evict_soonest(&mut cache.entries);
     }
-    cache.entries.insert(key, Entry { value, expires });
+    let hash = key.as_ref().hash(&cache.keys);
+    cache.entries.insert(
+        hash,
+        Entry {
+            key,
+            value,
+            expires,
+        },
+    );
 }
 
 /// Drops every expired entry and the [`EVICTED`] entries that expire soonest.
-fn evict_soonest(entries: &mut HashMap<Key, Entry>) {
-    let mut expiries: Vec<Instant> = entries.values().map(|e| e.expires).collect();
+fn evict_soonest(entries: &mut Map<u64, Entry>) {
+    let mut expiries: Vec<u64> = entries.values().map(|e| e.expires).collect();
     let count = EVICTED.min(expiries.len());
     if count == 0 {
         return;
     }
     // The index is within bounds (count - 1 < len), so this cannot panic.
     let (_, &mut last_dropped, _) = expiries.select_nth_unstable(count - 1);
-    let threshold = last_dropped.max(Instant::now());
+    let threshold = last_dropped.max(crate::sys::call::now());
     entries.retain(|_, e| e.expires > threshold);
 }
 
@@ -143,22 +205,25 @@ mod tests {
         let value = Value::Host(Err(LookupError::NotFound));
         put(key.clone(), value.clone(), 100, validity);
         assert_eq!(
-            get(&host_key(b"a.test", Families::V4), validity),
+            get(KeyRef::Host(b"a.test", Families::V4), validity),
             Some(value.clone())
         );
-        assert_eq!(get(&host_key(b"a.test", Families::V6), validity), None);
+        assert_eq!(get(KeyRef::Host(b"a.test", Families::V6), validity), None);
         let other = Validity {
             conf_generation: 9_000_002,
             ..validity
         };
-        assert_eq!(get(&key, other), None);
+        assert_eq!(get(key.as_ref(), other), None);
         put(
             host_key(b"zero.test", Families::V4),
             value.clone(),
             0,
             validity,
         );
-        assert_eq!(get(&host_key(b"zero.test", Families::V4), validity), None);
+        assert_eq!(
+            get(KeyRef::Host(b"zero.test", Families::V4), validity),
+            None
+        );
         for i in 0..CAPACITY + 10 {
             put(
                 host_key(format!("n{i}.test").as_bytes(), Families::V4),
@@ -169,7 +234,7 @@ mod tests {
         }
         assert!(len() <= CAPACITY);
         // The longest-lived entry survived the evictions of the soonest-expiring ones.
-        assert_eq!(get(&key, validity), Some(value));
+        assert_eq!(get(key.as_ref(), validity), Some(value));
         put(
             host_key(b"x.test", Families::V4),
             Value::Host(Err(LookupError::NoData)),
@@ -177,7 +242,7 @@ mod tests {
             other,
         );
         assert_eq!(
-            get(&key, validity),
+            get(key.as_ref(), validity),
             None,
             "a new generation empties the cache"
         );

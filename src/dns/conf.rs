@@ -83,10 +83,14 @@ pub struct ResolvEnv {
 impl ResolvEnv {
     /// Reads `LOCALDOMAIN`, `RES_OPTIONS` and the host name of this process.
     pub fn from_process() -> ResolvEnv {
-        use std::os::unix::ffi::OsStringExt;
+        use crate::sys::env::Var;
+        let [localdomain, res_options] =
+            crate::sys::call::with_envs([Var::LocalDomain, Var::ResOptions], |values| {
+                values.map(|value| value.map(<[u8]>::to_vec))
+            });
         ResolvEnv {
-            localdomain: std::env::var_os("LOCALDOMAIN").map(OsStringExt::into_vec),
-            res_options: std::env::var_os("RES_OPTIONS").map(OsStringExt::into_vec),
+            localdomain,
+            res_options,
             hostname: crate::dns::sysio::hostname(),
         }
     }
@@ -338,7 +342,7 @@ impl FileVersion {
 }
 
 /// The variable naming resolv.conf, and the file glibc reads.
-pub(crate) const RESOLV_CONF_VARIABLE: &std::ffi::CStr = c"NETLIBC_RESOLV_CONF";
+pub(crate) const RESOLV_CONF_VARIABLE: crate::sys::env::Var = crate::sys::env::Var::ResolvConf;
 pub(crate) const RESOLV_CONF_DEFAULT: &str = "/etc/resolv.conf";
 
 /// The path of resolv.conf: `NETLIBC_RESOLV_CONF`, else /etc/resolv.conf.

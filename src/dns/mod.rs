@@ -80,11 +80,11 @@ impl LookupError {
 
 /// Whether `NETLIBC_DNS_CACHE=0` leaves the cache on (with `options no-cache`, the other switch).
 fn cache_variable_on() -> bool {
-    crate::db::cache::with_env_raw(c"NETLIBC_DNS_CACHE", |value| value != Some(b"0"))
+    crate::db::cache::with_env_raw(crate::sys::env::Var::DnsCache, |value| value != Some(b"0"))
 }
 
 /// The variable naming the hosts file (whose changes also empty the cache), and the default.
-const HOSTS_VARIABLE: &std::ffi::CStr = c"NETLIBC_HOSTS";
+const HOSTS_VARIABLE: crate::sys::env::Var = crate::sys::env::Var::Hosts;
 const HOSTS_DEFAULT: &str = "/etc/hosts";
 
 /// The path of the hosts file.
@@ -96,33 +96,37 @@ fn hosts_path() -> std::path::PathBuf {
 }
 
 /// Whether `variable` (or `default` when it is unset) still names `path`, read without a copy.
-fn still_names(variable: &std::ffi::CStr, default: &str, path: &std::path::Path) -> bool {
+fn still_names(variable: crate::sys::env::Var, default: &str, path: &std::path::Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     crate::db::cache::with_env_raw(variable, |value| {
         value.unwrap_or(default.as_bytes()) == path.as_os_str().as_bytes()
     })
 }
 
-/// How long a cache hit may rely on the last check of resolv.conf and the hosts file. Checking costs
-/// two `stat`s (about 2 µs here), more than the hit itself; a lookup that goes to the network always
-/// checks first, so only answers already cached can outlive a file change, and by this much at most.
-const RECHECK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+/// How long a cache hit may rely on the last check of resolv.conf and the hosts file (nanoseconds of
+/// the call's coarse clock). Checking costs two `stat`s (about 2 µs here), more than the hit itself; a
+/// lookup that goes to the network always checks first, so only answers already cached can outlive a
+/// file change, and by this much at most.
+const RECHECK_INTERVAL_NS: u64 = 100_000_000;
 
 /// The configuration and cache validity found by the last check of the files.
 struct Checked {
-    at: std::time::Instant,
+    /// When (the call's coarse clock, nanoseconds).
+    at: u64,
     resolv_path: std::path::PathBuf,
     hosts_path: std::path::PathBuf,
     conf: std::sync::Arc<ResolvConf>,
     validity: cache::Validity,
 }
 
-/// What a lookup relies on: the configuration, and the state cache entries must be valid for.
+/// What a lookup relies on: whether the configuration turns the cache off, and the state cache
+/// entries must be valid for.
 struct Recent {
-    conf: std::sync::Arc<ResolvConf>,
+    no_cache: bool,
     validity: cache::Validity,
-    /// The files were checked by this very call (not taken from an earlier one).
-    checked_now: bool,
+    /// The configuration, when the files were checked by this very call (not taken from an earlier
+    /// check: a cache hit needs none).
+    conf: Option<std::sync::Arc<ResolvConf>>,
 }
 
 static LAST_CHECK: crate::sys::lock::ForkSafeMutex<Option<Checked>> =
@@ -139,16 +143,16 @@ fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recen
         hosts_version: conf::FileVersion::of(&hosts_path),
     };
     *LAST_CHECK.lock() = Some(Checked {
-        at: std::time::Instant::now(),
+        at: crate::sys::call::now(),
         resolv_path,
         hosts_path,
         conf: conf.clone(),
         validity,
     });
     Recent {
-        conf,
+        no_cache: conf.options.no_cache,
         validity,
-        checked_now: true,
+        conf: Some(conf),
     }
 }
 
@@ -164,7 +168,7 @@ fn last_paths() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
 /// with the environment's bytes in place (memory work only, under the lock).
 fn recent_check() -> Recent {
     if let Some(c) = LAST_CHECK.lock().as_ref() {
-        if c.at.elapsed() < RECHECK_INTERVAL
+        if crate::sys::call::now().wrapping_sub(c.at) < RECHECK_INTERVAL_NS
             && still_names(
                 conf::RESOLV_CONF_VARIABLE,
                 conf::RESOLV_CONF_DEFAULT,
@@ -173,9 +177,9 @@ fn recent_check() -> Recent {
             && still_names(HOSTS_VARIABLE, HOSTS_DEFAULT, &c.hosts_path)
         {
             return Recent {
-                conf: c.conf.clone(),
+                no_cache: c.conf.options.no_cache,
                 validity: c.validity,
-                checked_now: false,
+                conf: None,
             };
         }
     }
@@ -189,35 +193,63 @@ type Timed<T> = Result<T, (LookupError, Option<u32>)>;
 /// what may be kept: answers, NXDOMAIN and NODATA, for their TTL (never failures to get an answer).
 /// The cache is off with `NETLIBC_DNS_CACHE=0` or `options no-cache`.
 fn cached<T: Clone>(
-    key: cache::Key,
+    key: cache::KeyRef<'_>,
     wrap: fn(Result<T, LookupError>) -> cache::Value,
-    unwrap: fn(cache::Value) -> Option<Result<T, LookupError>>,
+    unwrap: fn(&cache::Value) -> Option<Result<&T, LookupError>>,
     ttl_of: fn(&T) -> u32,
     resolve: impl Fn(&ResolvConf) -> Timed<T>,
 ) -> Result<T, LookupError> {
+    cached_map(key, wrap, unwrap, ttl_of, resolve, |result| result.cloned())
+}
+
+/// [`cached`], giving the answer to `map`: a cache hit is mapped in place, under the cache's lock
+/// (no reference count is touched), so `map` must be memory work only and take no lock.
+fn cached_map<T: Clone, R>(
+    key: cache::KeyRef<'_>,
+    wrap: fn(Result<T, LookupError>) -> cache::Value,
+    unwrap: fn(&cache::Value) -> Option<Result<&T, LookupError>>,
+    ttl_of: fn(&T) -> u32,
+    resolve: impl Fn(&ResolvConf) -> Timed<T>,
+    map: impl Fn(Result<&T, LookupError>) -> R,
+) -> R {
     let timer = crate::trace::start();
     let variable_on = cache_variable_on();
-    let enabled = |conf: &ResolvConf| variable_on && !conf.options.no_cache;
     let recent = recent_check();
-    if !enabled(&recent.conf) {
+    if !variable_on || recent.no_cache {
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
-        trace_lookup(timer, &key, &result);
-        return result;
+        if timer.is_some() {
+            trace_lookup(timer, &key.to_key(), &result);
+        }
+        return map(result.as_ref().map_err(|error| *error));
     }
-    if let Some(result) = cache::get(&key, recent.validity).and_then(unwrap) {
+    let hit = cache::with(key, recent.validity, |value| {
+        let result = unwrap(value)?;
         crate::trace::note_source(crate::trace::Source::Cache);
-        trace_lookup(timer, &key, &result);
-        return result;
+        // Only a traced call copies the answer (its trace line is written after the lock is left).
+        let traced = timer.is_some().then(|| result.cloned());
+        Some((map(result), traced))
+    });
+    if let Some((mapped, traced)) = hit.flatten() {
+        if let Some(result) = traced {
+            trace_lookup(timer, &key.to_key(), &result);
+        }
+        return mapped;
     }
     // A lookup that goes to the network checks the files first (once: maybe just done above).
-    let fresh = if recent.checked_now {
-        recent
-    } else {
-        check_files(last_paths())
+    let fresh = match recent.conf {
+        Some(conf) => (conf, recent.validity),
+        None => {
+            let checked = check_files(last_paths());
+            (
+                checked.conf.unwrap_or_else(|| conf::current().0),
+                checked.validity,
+            )
+        }
     };
+    let (fresh_conf, fresh_validity) = fresh;
     crate::trace::note_source(crate::trace::Source::Dns(None));
-    let result = resolve(&fresh.conf);
+    let result = resolve(&fresh_conf);
     let ttl = match &result {
         Ok(answer) => ttl_of(answer),
         Err((_, negative_ttl)) => negative_ttl.unwrap_or(0),
@@ -227,11 +259,13 @@ fn cached<T: Clone>(
         result,
         Ok(_) | Err(LookupError::NotFound | LookupError::NoData)
     );
-    trace_lookup(timer, &key, &result);
-    if keep && enabled(&fresh.conf) {
-        cache::put(key, wrap(result.clone()), ttl, fresh.validity);
+    if timer.is_some() {
+        trace_lookup(timer, &key.to_key(), &result);
     }
-    result
+    if keep && variable_on && !fresh_conf.options.no_cache {
+        cache::put(key.to_key(), wrap(result.clone()), ttl, fresh_validity);
+    }
+    map(result.as_ref().map_err(|error| *error))
 }
 
 /// One `NETLIBC_TRACE` line for a DNS lookup: what was asked, where the answer came from, the outcome.
@@ -270,19 +304,33 @@ fn trace_lookup<T>(
 /// Looks `name` up in DNS (search list, ndots, as glibc's `res_nsearch`), with the current
 /// resolv.conf and the TTL cache. The answer is shared with the cache.
 pub fn lookup_host(name: &[u8], families: Families) -> Result<Arc<HostAnswer>, LookupError> {
+    lookup_host_map(name, families, |result| result.cloned())
+}
+
+/// [`lookup_host`], giving the answer to `map` (on a cache hit, in place under the cache's lock: no
+/// reference count touched; `map` must be memory work only and take no lock).
+pub fn lookup_host_map<R>(
+    name: &[u8],
+    families: Families,
+    map: impl Fn(Result<&Arc<HostAnswer>, LookupError>) -> R,
+) -> R {
     // A single label may be a HOSTALIASES alias, which the cache key does not cover.
-    if !name.contains(&b'.') && std::env::var_os("HOSTALIASES").is_some() {
-        return lookup_host_with(&conf::current().0, name, families).map(Arc::new);
+    if !name.contains(&b'.')
+        && crate::db::cache::with_env_raw(crate::sys::env::Var::HostAliases, |v| v.is_some())
+    {
+        let answer = lookup_host_with(&conf::current().0, name, families).map(Arc::new);
+        return map(answer.as_ref().map_err(|error| *error));
     }
-    cached(
-        cache::host_key(name, families),
+    cached_map(
+        cache::KeyRef::Host(name, families),
         cache::Value::Host,
         |value| match value {
-            cache::Value::Host(result) => Some(result),
+            cache::Value::Host(result) => Some(result.as_ref().map_err(|error| *error)),
             cache::Value::Ptr(_) => None,
         },
         |answer| answer.ttl,
         |conf| resolver::lookup_host(conf, name, families).map(Arc::new),
+        map,
     )
 }
 
@@ -299,10 +347,10 @@ pub fn lookup_host_with(
 /// resolv.conf and the TTL cache. The answer is shared with the cache.
 pub fn lookup_ptr(address: IpAddr) -> Result<Arc<PtrAnswer>, LookupError> {
     cached(
-        cache::Key::Ptr(address),
+        cache::KeyRef::Ptr(address),
         cache::Value::Ptr,
         |value| match value {
-            cache::Value::Ptr(result) => Some(result),
+            cache::Value::Ptr(result) => Some(result.as_ref().map_err(|error| *error)),
             cache::Value::Host(_) => None,
         },
         |answer| answer.ttl,

@@ -149,16 +149,64 @@ fn apply_actions(step: &mut Step, items: &[u8]) {
 }
 
 /// The parsed `hosts:` line, re-read only when nsswitch.conf changes (glibc checks the file on every
-/// lookup; here the check is the files databases' cheaper one, an inotify watch, see `db::watch`).
-static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> =
-    crate::db::cache::FileCache::new(c"NETLIBC_NSSWITCH_CONF", "/etc/nsswitch.conf", parse_hosts);
+/// lookup; here the check is the files databases' cheaper one, the call's change check, see
+/// `sys::changes`).
+static HOSTS_STEPS: crate::db::cache::FileCache<Vec<Step>> = crate::db::cache::FileCache::new(
+    crate::db::cache::Var::NsswitchConf,
+    "/etc/nsswitch.conf",
+    parse_hosts,
+);
+
+/// The `hosts:` steps, copied: what a lookup walks (no shared reference is kept, so no reference
+/// count is touched). Lines with more steps than this keep them in `more`.
+#[derive(Clone, Debug)]
+pub struct Steps {
+    inline: [Step; STEPS_INLINE],
+    len: usize,
+    more: Option<std::sync::Arc<Vec<Step>>>,
+}
+
+const STEPS_INLINE: usize = 6;
+
+impl std::ops::Deref for Steps {
+    type Target = [Step];
+
+    fn deref(&self) -> &[Step] {
+        match &self.more {
+            Some(steps) => steps,
+            None => &self.inline[..self.len],
+        }
+    }
+}
+
+/// The `hosts:` steps from the current nsswitch.conf (a missing or unreadable file gives the
+/// default), copied out of the parsed file. An edit is seen by the next lookup.
+pub fn hosts_steps() -> Steps {
+    let copied = HOSTS_STEPS.with_value(|steps| {
+        let steps = steps?;
+        let mut inline = [Step::new(Source::Files); STEPS_INLINE];
+        inline.get_mut(..steps.len())?.copy_from_slice(steps);
+        Some(Steps {
+            inline,
+            len: steps.len(),
+            more: None,
+        })
+    });
+    copied.unwrap_or_else(|| Steps {
+        inline: [Step::new(Source::Files); STEPS_INLINE],
+        len: 0,
+        more: Some(hosts_order()),
+    })
+}
 
 /// The `hosts:` order from the current nsswitch.conf (a missing or unreadable file gives the
 /// default). An edit is seen by the next lookup.
 pub fn hosts_order() -> std::sync::Arc<Vec<Step>> {
-    HOSTS_STEPS
-        .get()
-        .unwrap_or_else(|| std::sync::Arc::new(default_hosts()))
+    static DEFAULT: std::sync::OnceLock<std::sync::Arc<Vec<Step>>> = std::sync::OnceLock::new();
+    HOSTS_STEPS.get().unwrap_or_else(|| {
+        // One shared default, so that callers that convert the steps can keep their conversion.
+        std::sync::Arc::clone(DEFAULT.get_or_init(|| std::sync::Arc::new(default_hosts())))
+    })
 }
 
 #[cfg(test)]

@@ -306,7 +306,10 @@ fn finish_scope_table(entries: Vec<(ScopeEntry, u64)>) -> Option<Vec<ScopeEntry>
 
 /// The file's path: `NETLIBC_GAI_CONF`, else `/etc/gai.conf`.
 fn path() -> std::path::PathBuf {
-    std::env::var_os("NETLIBC_GAI_CONF").map_or_else(|| "/etc/gai.conf".into(), Into::into)
+    use std::os::unix::ffi::OsStrExt;
+    crate::sys::call::with_env(crate::sys::env::Var::GaiConf, |value| {
+        std::ffi::OsStr::from_bytes(value.unwrap_or(b"/etc/gai.conf")).into()
+    })
 }
 
 /// The file's modification time (seconds, nanoseconds), if it can be stat'ed.
@@ -318,9 +321,17 @@ fn modification_time(path: &std::path::Path) -> Option<(i64, i64)> {
 
 struct Loaded {
     policy: Arc<SortPolicy>,
+    /// Different for every load: what results computed with the tables remember them by.
+    serial: u64,
     modified: Option<(i64, i64)>,
     reload: bool,
 }
+
+static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The serial of the loaded tables when they are loaded for good (no `reload yes`), else 0: read
+/// without the lock.
+static STABLE_SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The process's tables: read once on first use; with `reload yes`, re-read whenever the file's
 /// modification time changed (a vanished file means the defaults, with the reload flag kept).
@@ -328,29 +339,46 @@ static LOADED: ForkSafeMutex<Option<Loaded>> = ForkSafeMutex::new(None);
 
 /// The tables in force now (the file is read outside the lock).
 pub fn current_policy() -> Arc<SortPolicy> {
+    current_policy_and_serial().0
+}
+
+/// The serial of the tables in force now: without `reload yes`, one look under the lock (no
+/// reference count touched).
+pub fn current_serial() -> u64 {
+    match STABLE_SERIAL.load(std::sync::atomic::Ordering::Acquire) {
+        0 => current_policy_and_serial().1,
+        serial => serial,
+    }
+}
+
+/// The tables in force now and their serial.
+pub fn current_policy_and_serial() -> (Arc<SortPolicy>, u64) {
     let snapshot = LOADED
         .lock()
         .as_ref()
-        .map(|l| (Arc::clone(&l.policy), l.modified, l.reload));
-    if let Some((policy, _, false)) = &snapshot {
-        return Arc::clone(policy);
-    }
-    let path = path();
+        .map(|l| (Arc::clone(&l.policy), l.serial, l.modified, l.reload));
+    let path;
     let reload_flag = match snapshot {
-        Some((policy, _, false)) => return policy,
-        Some((policy, modified, true)) => {
+        Some((policy, serial, _, false)) => return (policy, serial),
+        Some((policy, serial, modified, true)) => {
+            path = self::path();
             let now = modification_time(&path);
             if now.is_some() && now == modified {
-                return policy;
+                return (policy, serial);
             }
             true
         }
-        None => false,
+        None => {
+            path = self::path();
+            false
+        }
     };
     let loaded = load(&path, reload_flag);
-    let policy = Arc::clone(&loaded.policy);
+    let found = (Arc::clone(&loaded.policy), loaded.serial);
+    let stable = if loaded.reload { 0 } else { loaded.serial };
     *LOADED.lock() = Some(loaded);
-    policy
+    STABLE_SERIAL.store(stable, std::sync::atomic::Ordering::Release);
+    found
 }
 
 fn load(path: &std::path::Path, reload_flag: bool) -> Loaded {
@@ -360,12 +388,14 @@ fn load(path: &std::path::Path, reload_flag: bool) -> Loaded {
             let conf = parse(&text);
             Loaded {
                 policy: Arc::new(conf.policy),
+                serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 modified,
                 reload: conf.reload.unwrap_or(reload_flag),
             }
         }
         Err(_) => Loaded {
             policy: Arc::new(SortPolicy::default()),
+            serial: SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             modified: None,
             reload: reload_flag,
         },

@@ -421,12 +421,12 @@ impl SourceWalk<'_> {
             Ok(answer) => {
                 self.status = NssStatus::Success;
                 if self.hints.flags & AI_CANONNAME != 0 && self.hosts.canonical_name.is_none() {
-                    self.hosts.canonical_name = Some(answer.canonical_name);
+                    self.hosts.canonical_name = Some(answer.canonical_name.into_name(self.name));
                 }
                 self.no_data = answer.addresses.is_empty() as i32;
                 self.hosts
                     .destinations
-                    .extend(answer.addresses.into_iter().map(Destination::new));
+                    .extend(answer.addresses.iter().copied().map(Destination::new));
             }
             Err(failure) => {
                 self.fail(failure);
@@ -476,7 +476,8 @@ impl SourceWalk<'_> {
                 let before = self.hosts.destinations.len();
                 let addresses = answer
                     .addresses
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|a| a.is_ipv4() == (family == LookupFamily::V4));
                 self.hosts
                     .destinations
@@ -488,7 +489,7 @@ impl SourceWalk<'_> {
                     }));
                 let added = self.hosts.destinations.len() > before;
                 if self.hints.flags & AI_CANONNAME != 0 && self.hosts.canonical_name.is_none() {
-                    self.hosts.canonical_name = Some(answer.canonical_name);
+                    self.hosts.canonical_name = Some(answer.canonical_name.into_name(self.name));
                 }
                 if family == LookupFamily::V6 && added {
                     self.hosts.got_ipv6 = true;
@@ -550,7 +551,8 @@ fn gethostbyname2_ipv4(name: &[u8], sources: &dyn NameSources) -> Result<Hosts, 
             Ok(answer) => {
                 let v4 = answer
                     .addresses
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(IpAddr::is_ipv4)
                     .map(Destination::new);
                 let hosts = Hosts {

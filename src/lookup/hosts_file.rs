@@ -3,11 +3,10 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::db::host_conf::host_conf;
 use crate::db::hosts::{Address, HostsFile, View};
 
 use super::constants::HOST_NOT_FOUND;
-use super::sources::{HostAnswer, LookupFamily, SourceFailure};
+use super::sources::{Canonical, HostAnswer, LookupFamily, SourceFailure};
 
 fn view(family: LookupFamily) -> View {
     match family {
@@ -24,12 +23,13 @@ fn ip(address: Address) -> IpAddr {
     }
 }
 
-/// The lines naming `name` (every one with `multi on`, else the first); the canonical name is the
-/// first line's official name.
+/// The lines naming `name` (every one with `multi`, host.conf's `multi on`, else the first); the
+/// canonical name is the first line's official name.
 pub fn lookup_name(
     file: Option<&HostsFile>,
     name: &[u8],
     family: LookupFamily,
+    multi: bool,
 ) -> Result<HostAnswer, SourceFailure> {
     let not_found = SourceFailure::not_found(HOST_NOT_FOUND);
     let file = file.ok_or(not_found)?;
@@ -39,12 +39,15 @@ pub fn lookup_name(
         .next()
         .and_then(|index| file.hosts.get(index))
         .ok_or(not_found)?;
-    // host.conf matters only once a line matched (it costs environment reads).
-    let others = if host_conf().multi { usize::MAX } else { 0 };
+    let others = if multi { usize::MAX } else { 0 };
     let lines = indexes
         .take(others)
         .filter_map(|index| file.hosts.get(index));
-    let canonical_name = first.name().to_vec();
+    let canonical_name = if first.name() == name {
+        Canonical::Asked
+    } else {
+        Canonical::Name(first.name().to_vec())
+    };
     let addresses = std::iter::once(first)
         .chain(lines)
         .filter_map(|host| host.address.in_view(view))

@@ -62,14 +62,41 @@ impl Candidate {
 /// indexes into `destinations`. Equal neighbours share one probe, as in glibc. The interface facts come
 /// from [`NetworkFacts`], which caches them while the network configuration stays the same.
 pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
-    if destinations.len() <= 1 {
-        return (0..destinations.len()).collect();
+    let mut order = vec![0; destinations.len()];
+    sort_destinations_into(destinations, &mut order);
+    order
+}
+
+/// [`sort_destinations`] into `order` (as long as `destinations`): a repeated lookup whose order is
+/// remembered allocates nothing.
+pub fn sort_destinations_into(destinations: &[SocketAddr], order: &mut [usize]) {
+    for (i, slot) in order.iter_mut().enumerate() {
+        *slot = i;
     }
-    let policy = gai_conf::current_policy();
+    if destinations.len() <= 1 || order.len() != destinations.len() {
+        return;
+    }
+    let serial = gai_conf::current_serial();
     let generation = crate::interfaces::watch::generation();
-    if let Some(order) = generation.and_then(|g| remembered_order(g, &policy, destinations)) {
-        return order;
+    if generation.is_some_and(|g| remembered_order(g, serial, destinations, order)) {
+        return;
     }
+    let fresh = sort_afresh(
+        destinations,
+        gai_conf::current_policy_and_serial(),
+        generation,
+    );
+    if fresh.len() == order.len() {
+        order.copy_from_slice(&fresh);
+    }
+}
+
+/// Sorts with the rules, learning the facts (from the cache of this network generation).
+fn sort_afresh(
+    destinations: &[SocketAddr],
+    (policy, serial): (Arc<SortPolicy>, u64),
+    generation: Option<u64>,
+) -> Vec<usize> {
     let mut facts = NetworkFacts::at(generation);
     let table = facts.table().cloned();
     let mut candidates = gather_sources_with(destinations, table.as_ref(), &mut |d| facts.probe(d));
@@ -77,7 +104,7 @@ pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
         facts.native_links(a, b)
     });
     if let Some(generation) = facts.determined_generation() {
-        remember_order(generation, policy, destinations, &order);
+        remember_order(generation, serial, destinations, &order);
     }
     order
 }
@@ -88,8 +115,8 @@ pub fn sort_destinations(destinations: &[SocketAddr]) -> Vec<usize> {
 /// this spares it the source probes' replay and the rules.)
 struct Remembered {
     generation: u64,
-    /// Held, so that the pointer compared with cannot be reused by another allocation.
-    policy: Arc<SortPolicy>,
+    /// The serial of the gai.conf tables the orders were computed with.
+    policy: u64,
     orders: Vec<(Vec<SocketAddr>, Vec<usize>)>,
 }
 
@@ -98,32 +125,38 @@ const REMEMBERED_MAX: usize = 32;
 
 static REMEMBERED: ForkSafeMutex<Option<Remembered>> = ForkSafeMutex::new(None);
 
+/// Copies the remembered order of `destinations` into `order`; false when none is remembered.
 fn remembered_order(
     generation: u64,
-    policy: &Arc<SortPolicy>,
+    policy: u64,
     destinations: &[SocketAddr],
-) -> Option<Vec<usize>> {
+    order: &mut [usize],
+) -> bool {
     let guard = REMEMBERED.lock();
-    let remembered = guard
+    let Some(remembered) = guard
         .as_ref()
-        .filter(|r| r.generation == generation && Arc::ptr_eq(&r.policy, policy))?;
-    remembered
+        .filter(|r| r.generation == generation && r.policy == policy)
+    else {
+        return false;
+    };
+    let found = remembered
         .orders
         .iter()
-        .find(|(seen, _)| seen.as_slice() == destinations)
-        .map(|(_, order)| order.clone())
+        .find(|(seen, _)| seen.as_slice() == destinations);
+    match found {
+        Some((_, remembered)) if remembered.len() == order.len() => {
+            order.copy_from_slice(remembered);
+            true
+        }
+        _ => false,
+    }
 }
 
-fn remember_order(
-    generation: u64,
-    policy: Arc<SortPolicy>,
-    destinations: &[SocketAddr],
-    order: &[usize],
-) {
+fn remember_order(generation: u64, policy: u64, destinations: &[SocketAddr], order: &[usize]) {
     let entry = (destinations.to_vec(), order.to_vec());
     let mut guard = REMEMBERED.lock();
     match guard.as_mut() {
-        Some(r) if r.generation == generation && Arc::ptr_eq(&r.policy, &policy) => {
+        Some(r) if r.generation == generation && r.policy == policy => {
             if r.orders.len() >= REMEMBERED_MAX {
                 r.orders.clear();
             }

@@ -58,8 +58,95 @@ pub enum LookupFamily {
 /// A successful forward lookup: the canonical name and the addresses in the source's order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostAnswer {
-    pub canonical_name: Vec<u8>,
-    pub addresses: Vec<IpAddr>,
+    pub canonical_name: Canonical,
+    pub addresses: Addresses,
+}
+
+/// A source's canonical name for a name it was asked: most often that name itself, spelled as
+/// asked, which then is not copied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Canonical {
+    /// The name that was asked.
+    Asked,
+    Name(Vec<u8>),
+}
+
+impl Canonical {
+    /// The canonical name of an answer to `asked`.
+    pub fn into_name(self, asked: &[u8]) -> Vec<u8> {
+        match self {
+            Canonical::Asked => asked.to_vec(),
+            Canonical::Name(name) => name,
+        }
+    }
+}
+
+/// How many addresses an answer holds without an allocation (a name with an A and an AAAA record,
+/// "localhost" with its two lines, fit).
+const INLINE_ADDRESSES: usize = 4;
+
+/// A source's addresses, in its order: inline up to `INLINE_ADDRESSES`, on the heap beyond.
+#[derive(Clone, Debug)]
+pub struct Addresses {
+    heap: Vec<IpAddr>,
+    inline_len: usize,
+    slots: [IpAddr; INLINE_ADDRESSES],
+}
+
+impl Addresses {
+    pub const fn new() -> Addresses {
+        Addresses {
+            heap: Vec::new(),
+            inline_len: 0,
+            slots: [IpAddr::V4(Ipv4Addr::UNSPECIFIED); INLINE_ADDRESSES],
+        }
+    }
+
+    pub fn push(&mut self, address: IpAddr) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.slots.get_mut(self.inline_len) {
+                *slot = address;
+                self.inline_len += 1;
+                return;
+            }
+            self.heap.extend_from_slice(&self.slots);
+        }
+        self.heap.push(address);
+    }
+}
+
+impl Default for Addresses {
+    fn default() -> Addresses {
+        Addresses::new()
+    }
+}
+
+impl std::ops::Deref for Addresses {
+    type Target = [IpAddr];
+
+    fn deref(&self) -> &[IpAddr] {
+        if self.heap.is_empty() {
+            &self.slots[..self.inline_len]
+        } else {
+            &self.heap
+        }
+    }
+}
+
+impl PartialEq for Addresses {
+    fn eq(&self, other: &Addresses) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Addresses {}
+
+impl FromIterator<IpAddr> for Addresses {
+    fn from_iter<I: IntoIterator<Item = IpAddr>>(items: I) -> Addresses {
+        let mut addresses = Addresses::new();
+        items.into_iter().for_each(|a| addresses.push(a));
+        addresses
+    }
 }
 
 /// A failed lookup, as an NSS module reports it: the status, h_errno and errno.

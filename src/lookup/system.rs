@@ -6,28 +6,25 @@
 
 use std::cell::OnceCell;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
-use std::sync::Arc;
 
-use crate::db::hosts::{hosts_file, HostsFile};
-use crate::db::services::{services_file, ServicesFile};
+use crate::db::hosts::with_hosts_file;
+use crate::db::services::with_services_file;
 
 use super::constants::HOST_NOT_FOUND;
 use super::sources::{
-    Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, NssStatus,
+    Canonical, Destination, HostAnswer, HostSource, LookupFamily, NameSources, NssEntry, NssStatus,
     SourceFailure,
 };
 use super::{hosts_file, services_file, sort};
 use crate::dns::{Families, LookupError};
 
 /// The sources of one call. `utf8_locale` comes from the caller's locale (the ABI layer reads it
-/// only for IDN flags). The databases are fetched (and their change checks made) at most once per
-/// call: a named service is looked up once per protocol.
+/// only for IDN flags). Each lookup asks its database's cache, on the shared parsed file (the change
+/// check is made once per call, `crate::sys::call`); the `hosts:` steps are fetched once per call.
 #[derive(Default)]
 pub struct SystemSources {
     utf8_locale: bool,
-    hosts: OnceCell<Option<Arc<HostsFile>>>,
-    services: OnceCell<Option<Arc<ServicesFile>>>,
-    chain: OnceCell<Vec<NssEntry>>,
+    chain: OnceCell<Chain>,
 }
 
 impl SystemSources {
@@ -37,20 +34,59 @@ impl SystemSources {
             ..SystemSources::default()
         }
     }
+}
 
-    fn hosts(&self) -> Option<&HostsFile> {
-        self.hosts.get_or_init(hosts_file).as_deref()
+/// The lookup's entries of the `hosts:` line: inline when there are few (no allocation).
+#[derive(Debug)]
+struct Chain {
+    inline: [NssEntry; CHAIN_INLINE],
+    len: usize,
+    /// Every entry, when there are more than `CHAIN_INLINE`.
+    more: Vec<NssEntry>,
+}
+
+const CHAIN_INLINE: usize = 6;
+
+impl std::ops::Deref for Chain {
+    type Target = [NssEntry];
+
+    fn deref(&self) -> &[NssEntry] {
+        match self.inline.get(..self.len) {
+            Some(entries) if self.more.is_empty() => entries,
+            _ => &self.more,
+        }
     }
+}
 
-    fn services(&self) -> Option<&ServicesFile> {
-        self.services.get_or_init(services_file).as_deref()
+impl FromIterator<NssEntry> for Chain {
+    fn from_iter<I: IntoIterator<Item = NssEntry>>(entries: I) -> Chain {
+        let mut chain = Chain {
+            inline: [NssEntry::new(HostSource::Files); CHAIN_INLINE],
+            len: 0,
+            more: Vec::new(),
+        };
+        for entry in entries {
+            match chain.inline.get_mut(chain.len) {
+                Some(slot) if chain.more.is_empty() => {
+                    *slot = entry;
+                    chain.len += 1;
+                }
+                _ => {
+                    if chain.more.is_empty() {
+                        chain.more.extend_from_slice(&chain.inline[..chain.len]);
+                    }
+                    chain.more.push(entry);
+                }
+            }
+        }
+        chain
     }
 }
 
 /// The nsswitch `hosts:` steps as the lookup's entries. Like glibc, every lookup checks the file; it
-/// is read again only when it changed (`crate::dns::nsswitch::hosts_order`).
-fn hosts_chain() -> Vec<NssEntry> {
-    use crate::dns::nsswitch::{hosts_order, Source, Status};
+/// is read again only when it changed (`crate::dns::nsswitch::hosts_steps`).
+fn hosts_chain() -> Chain {
+    use crate::dns::nsswitch::{hosts_steps, Source, Status};
     let statuses = [
         Status::Success,
         Status::NotFound,
@@ -64,7 +100,7 @@ fn hosts_chain() -> Vec<NssEntry> {
         },
         return_on: statuses.map(|status| step.returns_on(status)),
     };
-    hosts_order().iter().map(entry).collect()
+    hosts_steps().iter().map(entry).collect()
 }
 
 /// Notes, for the trace line, that the hosts file answered.
@@ -94,19 +130,22 @@ fn dns_lookup(name: &[u8], family: LookupFamily) -> Result<HostAnswer, SourceFai
         LookupFamily::V4 => Families::V4,
         LookupFamily::V6 => Families::V6,
     };
-    let answer = crate::dns::lookup_host(name, families).map_err(dns_failure)?;
-    let v4 = answer.v4.iter().map(|&a| IpAddr::V4(Ipv4Addr::from(a)));
-    let v6 = answer.v6.iter().map(|&a| IpAddr::V6(Ipv6Addr::from(a)));
-    // glibc's canonical name is the name it asked for, spelled as asked, until a CNAME renames it;
-    // the resolver's cache may hold the same name spelled as a query with other case asked it.
-    let canonical_name = if answer.canonical_name.eq_ignore_ascii_case(name) {
-        name.to_vec()
-    } else {
-        answer.canonical_name.clone()
-    };
-    Ok(HostAnswer {
-        canonical_name,
-        addresses: v4.chain(v6).collect(),
+    // The answer is read where the cache keeps it (no copy of it, no reference count touched).
+    crate::dns::lookup_host_map(name, families, |answer| {
+        let answer = answer.map_err(dns_failure)?;
+        let v4 = answer.v4.iter().map(|&a| IpAddr::V4(Ipv4Addr::from(a)));
+        let v6 = answer.v6.iter().map(|&a| IpAddr::V6(Ipv6Addr::from(a)));
+        // glibc's canonical name is the name it asked for, spelled as asked, until a CNAME renames
+        // it; the resolver's cache may hold the same name spelled as a query with other case asked.
+        let canonical_name = if crate::db::hash::same_name(&answer.canonical_name, name) {
+            Canonical::Asked
+        } else {
+            Canonical::Name(answer.canonical_name.clone())
+        };
+        Ok(HostAnswer {
+            canonical_name,
+            addresses: v4.chain(v6).collect(),
+        })
     })
 }
 
@@ -132,7 +171,10 @@ impl NameSources for SystemSources {
     ) -> Result<HostAnswer, SourceFailure> {
         match source {
             HostSource::Files => {
-                let answer = hosts_file::lookup_name(self.hosts(), name, family);
+                // host.conf first: the hosts file is looked at under its cache's lock.
+                let multi = crate::db::host_conf::host_conf().multi;
+                let answer =
+                    with_hosts_file(|file| hosts_file::lookup_name(file, name, family, multi));
                 note_files_answer(&answer);
                 answer
             }
@@ -147,7 +189,7 @@ impl NameSources for SystemSources {
     ) -> Result<Vec<u8>, SourceFailure> {
         match source {
             HostSource::Files => {
-                let answer = hosts_file::lookup_address(self.hosts(), address);
+                let answer = with_hosts_file(|file| hosts_file::lookup_address(file, address));
                 note_files_answer(&answer);
                 answer
             }
@@ -156,11 +198,11 @@ impl NameSources for SystemSources {
     }
 
     fn service_port(&self, name: &[u8], protocol: &str) -> Option<u16> {
-        services_file::port_of(self.services(), name, protocol)
+        with_services_file(|file| services_file::port_of(file, name, protocol))
     }
 
     fn service_name(&self, port: u16, protocol: &str) -> Option<Vec<u8>> {
-        services_file::name_of(self.services(), port, protocol)
+        with_services_file(|file| services_file::name_of(file, port, protocol))
     }
 
     fn configured_families(&self) -> (bool, bool) {
@@ -179,13 +221,31 @@ impl NameSources for SystemSources {
     }
 
     fn sort_destinations(&self, destinations: &mut [Destination]) {
-        let addresses: Vec<SocketAddr> = destinations
-            .iter()
-            .map(|d| match d.address() {
-                IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
-                IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
-            })
-            .collect();
+        let socket_address = |d: &Destination| match d.address() {
+            IpAddr::V4(v4) => SocketAddr::V4(SocketAddrV4::new(v4, 0)),
+            IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, 0, 0, d.scope_id)),
+        };
+        // A few destinations (the usual case) are sorted on the stack.
+        const SMALL: usize = 8;
+        if destinations.len() <= SMALL {
+            let count = destinations.len();
+            let unspecified = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+            let mut addresses = [unspecified; SMALL];
+            let mut original = [Destination::default(); SMALL];
+            for (i, destination) in destinations.iter().enumerate() {
+                addresses[i] = socket_address(destination);
+                original[i] = *destination;
+            }
+            let mut order = [0usize; SMALL];
+            sort::sort_destinations_into(&addresses[..count], &mut order[..count]);
+            for (slot, &index) in destinations.iter_mut().zip(&order[..count]) {
+                if let Some(&destination) = original.get(index) {
+                    *slot = destination;
+                }
+            }
+            return;
+        }
+        let addresses: Vec<SocketAddr> = destinations.iter().map(socket_address).collect();
         let order = sort::sort_destinations(&addresses);
         let original: Vec<Destination> = destinations.to_vec();
         for (slot, &index) in destinations.iter_mut().zip(&order) {
@@ -213,7 +273,9 @@ impl NameSources for SystemSources {
 /// the official name of "localhost", the node name, the official name of the node name, the name
 /// of 127.0.0.1.
 fn local_domain(sources: &SystemSources) -> Option<Vec<u8>> {
-    let forward = |name: &[u8]| first_answer(sources, name).map(|answer| answer.canonical_name);
+    let forward = |name: &[u8]| {
+        first_answer(sources, name).map(|answer| answer.canonical_name.into_name(name))
+    };
     let node = sources.node_name();
     let candidates = [
         forward(b"localhost"),

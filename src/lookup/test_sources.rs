@@ -104,7 +104,7 @@ impl NameSources for TestSources {
             None => Err(SourceFailure::not_found(HOST_NOT_FOUND)),
             Some(Answer::Fail(failure)) => Err(*failure),
             Some(Answer::Found(canonical, addresses)) => {
-                let addresses: Vec<IpAddr> = addresses
+                let addresses: super::sources::Addresses = addresses
                     .iter()
                     .map(|a| a.parse::<IpAddr>().unwrap())
                     .filter(|a| match family {
@@ -117,7 +117,7 @@ impl NameSources for TestSources {
                     return Err(SourceFailure::not_found(NO_DATA));
                 }
                 Ok(HostAnswer {
-                    canonical_name: canonical.as_bytes().to_vec(),
+                    canonical_name: super::sources::Canonical::Name(canonical.as_bytes().to_vec()),
                     addresses,
                 })
             }

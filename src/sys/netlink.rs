@@ -345,6 +345,11 @@ impl NotificationSocket {
         }
     }
 
+    /// The descriptor (for a readiness check: reading it is [`NotificationSocket::drain`]'s job).
+    pub fn fd(&self) -> i32 {
+        self.fd
+    }
+
     fn name(&self) -> Result<libc::sockaddr_nl, Errno> {
         let mut address = netlink_address();
         let mut length = core::mem::size_of::<libc::sockaddr_nl>() as u32;

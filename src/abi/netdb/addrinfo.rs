@@ -202,6 +202,8 @@ fn resolve_and_pack(
     service: Option<&[u8]>,
     hints: Option<&Hints>,
 ) -> Result<*mut addrinfo, GaiError> {
+    // One change check (files and network), one walk of the environment for the whole lookup.
+    let _call = crate::sys::call::Call::enter_network();
     let idn = hints.is_some_and(|h| h.flags & IDN_FLAGS != 0);
     let sources = SystemSources::new(idn && locale_is_utf8());
     // The resolution is built here and packed where it lies (see `getaddrinfo_into`).

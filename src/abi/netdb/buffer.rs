@@ -68,8 +68,24 @@ impl CBuffer {
 
     /// Writes a NULL-terminated pointer array at `offset`.
     pub fn put_pointers(&mut self, offset: usize, pointers: impl IntoIterator<Item = usize>) {
-        for (i, pointer) in pointers.into_iter().chain(core::iter::once(0)).enumerate() {
-            self.put(offset + i * POINTER, &pointer.to_ne_bytes());
+        let mut at = offset;
+        for pointer in pointers {
+            self.put_word(at, pointer);
+            at += POINTER;
+        }
+        self.put_word(at, 0);
+    }
+
+    /// Writes one pointer-sized word at `offset`; ignored when out of bounds, as `put`.
+    #[inline]
+    fn put_word(&mut self, offset: usize, word: usize) {
+        if offset
+            .checked_add(POINTER)
+            .is_some_and(|end| end <= self.len)
+        {
+            // SAFETY: the 8 bytes are inside the caller's buffer (checked above), which `new`'s
+            // caller vouched is writable; the write is unaligned-safe.
+            unsafe { self.base.add(offset).cast::<usize>().write_unaligned(word) };
         }
     }
 

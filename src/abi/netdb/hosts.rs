@@ -15,9 +15,12 @@ use super::hosts_dns::{self, SourceOutcome};
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::host_conf::host_conf;
-use crate::db::hosts::{hosts_file, numeric_name, Address, HostsFile, Numeric, View, HOSTENT_DATA};
+use crate::db::hosts::{
+    hosts_file, numeric_name, with_hosts_file, Address, HostsFile, Numeric, View, HOSTENT_DATA,
+};
 use crate::db::record::{align_up, Fit, POINTER};
-use crate::dns::nsswitch::{hosts_order, Source, Status, Step};
+use crate::dns::nsswitch::{hosts_steps, Source, Status, Step};
+use crate::sys::call::Call;
 use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
 use crate::trace::{self, Source as Answered, Timer};
 
@@ -179,15 +182,35 @@ fn files_by_name(
     buffer: CBuffer,
     h_errnop: *mut c_int,
 ) -> c_int {
-    let Some(file) = hosts_file() else {
-        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
-        return fail(libc::ENOENT);
-    };
+    let view = View::of(family, false);
+    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
+    // host.conf is looked at before the hosts file's lock is taken (its first read is I/O).
+    let multi = view != View::Unspec && host_conf().multi;
+    with_hosts_file(|file| {
+        let Some(file) = file else {
+            // glibc: the file cannot be opened; errno says why, h_errno is left alone.
+            return fail(libc::ENOENT);
+        };
+        files_by_name_in(file, name, view, multi, out, buffer, h_errnop)
+    })
+}
+
+/// [`files_by_name`] in `file`.
+fn files_by_name_in(
+    file: &HostsFile,
+    name: &[u8],
+    view: View,
+    multi: bool,
+    out: &mut hostent,
+    buffer: CBuffer,
+    h_errnop: *mut c_int,
+) -> c_int {
     // glibc aligns the buffer for `hostent_data` before using it.
     let pad = buffer.address(0).wrapping_neg() % POINTER;
     let mut buffer = buffer.after(pad);
-    let view = View::of(family, false);
-    let first = file.by_name(name, view).next();
+    // One walk of the matching lines: the first now, the others (multi) after it.
+    let mut matches = file.by_name(name, view);
+    let first = matches.next();
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
     if file.scan_fits(first, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
         set_if(h_errnop, NETDB_INTERNAL);
@@ -197,19 +220,9 @@ fn files_by_name(
         set_if(h_errnop, HOST_NOT_FOUND);
         return fail(0);
     };
-    write_line(&file, first, view, out, &mut buffer);
-    // glibc asserts (aborts the program) on AF_UNSPEC with `multi on`; netlibc answers as without it.
-    // host.conf matters only once a line matched (it costs environment reads).
-    let multi = view != View::Unspec && host_conf().multi;
+    write_line(file, first, view, out, &mut buffer);
     if multi {
-        if !write_multi(
-            &file,
-            first,
-            file.by_name(name, view).skip(1),
-            view,
-            out,
-            &mut buffer,
-        ) {
+        if !write_multi(file, first, matches, view, out, &mut buffer) {
             set_if(h_errnop, NETDB_INTERNAL);
             return fail(libc::ERANGE);
         }
@@ -292,7 +305,7 @@ fn chain_by_name(
     h_errnop: *mut c_int,
 ) -> c_int {
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order().iter() {
+    for step in hosts_steps().iter() {
         out.h_addr_list = core::ptr::null_mut();
         let outcome = match step.source {
             Source::Files => {
@@ -429,6 +442,7 @@ pub unsafe extern "C" fn gethostbyname2_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
     let code = unsafe { by_name_entry(name, af, result_buf, buf, buflen, result, h_errnop) };
@@ -493,6 +507,7 @@ pub unsafe extern "C" fn gethostbyname_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: pointers per the caller.
     let code = unsafe {
@@ -598,6 +613,7 @@ fn by_name_static_untraced(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
+    let _call = Call::enter();
     by_name_static("gethostbyname", &BY_NAME, name, libc::AF_INET)
 }
 
@@ -612,6 +628,7 @@ pub unsafe extern "C" fn gethostbyname(name: *const c_char) -> *mut hostent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname2.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn gethostbyname2(name: *const c_char, af: c_int) -> *mut hostent {
+    let _call = Call::enter();
     by_name_static("gethostbyname2", &BY_NAME2, name, af)
 }
 
@@ -636,6 +653,7 @@ pub unsafe extern "C" fn gethostbyaddr_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe {
@@ -720,7 +738,7 @@ unsafe fn gethostbyaddr_r_impl(
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let buffer = unsafe { CBuffer::new(buf, buflen) };
     let mut last = SourceOutcome::Unavailable;
-    for step in hosts_order().iter() {
+    for step in hosts_steps().iter() {
         let outcome = match step.source {
             Source::Files => {
                 let status =
@@ -770,27 +788,29 @@ fn files_by_address(
         // SAFETY: the caller's hostent; cleared so that "found" can be told from "not found".
         unsafe { (*result_buf).h_addr_list = core::ptr::null_mut() };
     }
-    let Some(file) = hosts_file() else {
-        // glibc: the file cannot be opened; errno says why, h_errno is left alone.
-        return fail(libc::ENOENT);
-    };
-    // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
-    let view = View::of(r#type, false);
-    let found = file.by_address(address, view);
-    let mut buffer = buffer;
-    let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
-    if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
-        set_if(h_errnop, NETDB_INTERNAL);
-        return fail(libc::ERANGE);
-    }
-    match (found, result_buf.is_null()) {
-        (Some(index), false) => {
-            // SAFETY: the caller's hostent, non-null.
-            write_line(&file, index, view, unsafe { &mut *result_buf }, &mut buffer);
+    with_hosts_file(|file| {
+        let Some(file) = file else {
+            // glibc: the file cannot be opened; errno says why, h_errno is left alone.
+            return fail(libc::ENOENT);
+        };
+        // glibc 2.36 does not map IPv4 lines for a 16-byte query (no AI_V4MAPPED here).
+        let view = View::of(r#type, false);
+        let found = file.by_address(address, view);
+        let mut buffer = buffer;
+        let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
+        if file.scan_fits(found, view, buffer.address(HOSTENT_DATA), line_len) == Fit::TooSmall {
+            set_if(h_errnop, NETDB_INTERNAL);
+            return fail(libc::ERANGE);
         }
-        _ => set_if(h_errnop, HOST_NOT_FOUND),
-    }
-    fail(0)
+        match (found, result_buf.is_null()) {
+            (Some(index), false) => {
+                // SAFETY: the caller's hostent, non-null.
+                write_line(file, index, view, unsafe { &mut *result_buf }, &mut buffer);
+            }
+            _ => set_if(h_errnop, HOST_NOT_FOUND),
+        }
+        fail(0)
+    })
 }
 
 /// `gethostbyaddr(addr, len, type)` — looks a host up by address.
@@ -809,6 +829,7 @@ pub unsafe extern "C" fn gethostbyaddr(
     len: libc::socklen_t,
     r#type: c_int,
 ) -> *mut hostent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: `addr` per the caller.
     let entry = unsafe { by_address_static(addr, len, r#type) };
@@ -871,6 +892,7 @@ unsafe fn by_address_static(
 /// - [Linux](https://man7.org/linux/man-pages/man3/sethostent.3.html)
 #[no_mangle]
 pub extern "C" fn sethostent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(hosts_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -885,6 +907,7 @@ pub extern "C" fn sethostent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endhostent.3.html)
 #[no_mangle]
 pub extern "C" fn endhostent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -910,6 +933,7 @@ pub unsafe extern "C" fn gethostent_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { gethostent_r_impl(result_buf, buf, buflen, result, h_errnop) }
 }
@@ -983,6 +1007,7 @@ unsafe fn gethostent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostent.3.html)
 #[no_mangle]
 pub extern "C" fn gethostent() -> *mut hostent {
+    let _call = Call::enter();
     let saved = get_errno();
     set_errno(Errno(0));
     {

@@ -92,6 +92,8 @@ unsafe fn getnameinfo_untraced(
     servlen: socklen_t,
     flags: c_int,
 ) -> c_int {
+    // One change check, one walk of the environment for the whole lookup.
+    let _call = crate::sys::call::Call::enter();
     let salen = salen as usize;
     if let Err(error) = check_arguments(
         flags,

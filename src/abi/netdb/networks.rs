@@ -11,6 +11,7 @@ use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::networks::{networks_file, NetworksFile};
 use crate::db::record::Fit;
+use crate::sys::call::Call;
 use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
 use crate::trace::{self, Source};
 
@@ -148,6 +149,7 @@ pub unsafe extern "C" fn getnetbyname_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
@@ -220,6 +222,7 @@ pub unsafe extern "C" fn getnetbyaddr_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
@@ -266,6 +269,7 @@ unsafe fn getnetbyaddr_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
     let entry = lookup_static(&BY_NAME, |entry, buf, len, result, h| unsafe {
@@ -293,6 +297,7 @@ pub unsafe extern "C" fn getnetbyname(name: *const c_char) -> *mut netent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetbyaddr.3.html)
 #[no_mangle]
 pub extern "C" fn getnetbyaddr(net: u32, r#type: c_int) -> *mut netent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the pointers come from `lookup_static`.
     let entry = lookup_static(&BY_ADDR, |entry, buf, len, result, h| unsafe {
@@ -321,6 +326,7 @@ fn net_name(entry: &netent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setnetent.3.html)
 #[no_mangle]
 pub extern "C" fn setnetent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(networks_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -335,6 +341,7 @@ pub extern "C" fn setnetent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endnetent.3.html)
 #[no_mangle]
 pub extern "C" fn endnetent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -359,6 +366,7 @@ pub unsafe extern "C" fn getnetent_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getnetent_r_impl(result_buf, buf, buflen, result, h_errnop) }
 }
@@ -428,6 +436,7 @@ unsafe fn getnetent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetent.3.html)
 #[no_mangle]
 pub extern "C" fn getnetent() -> *mut netent {
+    let _call = Call::enter();
     let saved = get_errno();
     set_errno(Errno(0));
     {

@@ -10,6 +10,7 @@ use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::protocols::{protocols_file, ProtocolsFile};
 use crate::db::record::Fit;
+use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
 /// Where `getprotoent` is: the file it enumerates (kept until `setprotoent`/`endprotoent`, like glibc's
@@ -128,6 +129,7 @@ pub unsafe extern "C" fn getprotobyname_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getprotobyname_r_impl(name, result_buf, buf, buflen, result) };
@@ -181,6 +183,7 @@ pub unsafe extern "C" fn getprotobynumber_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getprotobynumber_r_impl(proto, result_buf, buf, buflen, result) };
@@ -234,6 +237,7 @@ unsafe fn getprotobynumber_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
     let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
@@ -256,6 +260,7 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber.3.html)
 #[no_mangle]
 pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the pointers come from `lookup_static`.
     let entry = lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
@@ -288,6 +293,7 @@ fn protocol_name(entry: &protoent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn setprotoent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(protocols_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -302,6 +308,7 @@ pub extern "C" fn setprotoent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn endprotoent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -326,6 +333,7 @@ pub unsafe extern "C" fn getprotoent_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getprotoent_r_impl(result_buf, buf, buflen, result) }
 }
@@ -392,6 +400,7 @@ unsafe fn getprotoent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn getprotoent() -> *mut protoent {
+    let _call = Call::enter();
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {

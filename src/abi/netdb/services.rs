@@ -9,7 +9,8 @@ use super::servent;
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::{guard, Lock};
 use crate::db::record::Fit;
-use crate::db::services::{services_file, ServicesFile};
+use crate::db::services::{services_file, with_services_file, ServicesFile};
+use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
 /// Where `getservent` is: the file it enumerates (kept until `setservent`/`endservent`, like glibc's
@@ -76,24 +77,26 @@ unsafe fn lookup_r(
         // SAFETY: the caller passes a writable result pointer.
         unsafe { *result = core::ptr::null_mut() };
     }
-    let Some(file) = services_file() else {
-        return fail(libc::ENOENT);
-    };
-    trace::note_source(Source::Files);
-    let found = find(&file);
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
-        return fail(libc::ERANGE);
-    }
-    if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
-        // SAFETY: both pointers are non-null and point to the caller's objects.
-        unsafe {
-            write_entry(&file, index, &mut *result_buf, &mut buffer);
-            *result = result_buf;
+    with_services_file(|file| {
+        let Some(file) = file else {
+            return fail(libc::ENOENT);
+        };
+        trace::note_source(Source::Files);
+        let found = find(file);
+        if file.table.scan_fits(found, buffer.address(0), buffer.len()) == Fit::TooSmall {
+            return fail(libc::ERANGE);
         }
-    }
-    fail(0)
+        if let (Some(index), false, false) = (found, result_buf.is_null(), result.is_null()) {
+            // SAFETY: both pointers are non-null and point to the caller's objects.
+            unsafe {
+                write_entry(file, index, &mut *result_buf, &mut buffer);
+                *result = result_buf;
+            }
+        }
+        fail(0)
+    })
 }
 
 /// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
@@ -132,6 +135,7 @@ pub unsafe extern "C" fn getservbyname_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getservbyname_r_impl(name, proto, result_buf, buf, buflen, result) };
@@ -201,6 +205,7 @@ pub unsafe extern "C" fn getservbyport_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getservbyport_r_impl(port, proto, result_buf, buf, buflen, result) };
@@ -258,6 +263,7 @@ unsafe fn getservbyport_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: the strings per the caller; the other pointers come from `lookup_static`.
     let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
@@ -289,6 +295,7 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport.3.html)
 #[no_mangle]
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
+    let _call = Call::enter();
     let timer = trace::start_lookup();
     // SAFETY: as in `getservbyname`.
     let entry = lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
@@ -322,6 +329,7 @@ fn service_name(entry: &servent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setservent.3.html)
 #[no_mangle]
 pub extern "C" fn setservent(stayopen: c_int) {
+    let _call = Call::enter();
     let _ = stayopen;
     let file = keeping_errno(services_file);
     *guard(&ENUMERATION) = Enumeration { file, position: 0 };
@@ -336,6 +344,7 @@ pub extern "C" fn setservent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endservent.3.html)
 #[no_mangle]
 pub extern "C" fn endservent() {
+    let _call = Call::enter();
     *guard(&ENUMERATION) = Enumeration {
         file: None,
         position: 0,
@@ -360,6 +369,7 @@ pub unsafe extern "C" fn getservent_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
+    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getservent_r_impl(result_buf, buf, buflen, result) }
 }
@@ -426,6 +436,7 @@ unsafe fn getservent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservent.3.html)
 #[no_mangle]
 pub extern "C" fn getservent() -> *mut servent {
+    let _call = Call::enter();
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {

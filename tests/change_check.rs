@@ -1,0 +1,504 @@
+//! The change check (src/sys/changes.rs, docs/deviations.md "Change check"): one inotify instance
+//! for every watched file, looked at once per call, must keep the old guarantees.
+//!
+//! - Any write, truncation, rename over the path or deletion is seen by the very next call, for every
+//!   file the call reads (getnameinfo reads hosts and services in one call), however the two edits
+//!   are interleaved.
+//! - A forked child never reads the parent's instance: an edit queued there before the child's lookup
+//!   is still seen by the parent's next call.
+//! - A descriptor the program closed and reused is never read: another inotify instance's event or a
+//!   socket's datagram put on our number is still there after our lookup, and edits are still seen.
+//! - The descriptors are close-on-exec.
+//! - A bind mount over the path (no event) is seen within a second (a bounded wait, no timing asserted).
+//!
+//! The tests of this binary share the environment and the files: they take one lock.
+
+use std::ffi::{c_char, CStr, CString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
+use netlibc::abi::netdb::hosts::gethostbyname;
+use netlibc::abi::netdb::nameinfo::getnameinfo;
+use netlibc::abi::netdb::services::getservbyname;
+
+/// The files of this process (hosts, services, nsswitch.conf), named by the NETLIBC_* variables.
+struct Files {
+    dir: PathBuf,
+    hosts: PathBuf,
+    services: PathBuf,
+}
+
+fn files() -> MutexGuard<'static, Files> {
+    static FILES: OnceLock<Mutex<Files>> = OnceLock::new();
+    let files = FILES.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("netlibc-change-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let files = Files {
+            hosts: dir.join("hosts"),
+            services: dir.join("services"),
+            dir,
+        };
+        // Files only: a name not in the hosts file must not go to DNS.
+        std::fs::write(files.dir.join("nsswitch.conf"), "hosts: files\n").unwrap();
+        std::fs::write(&files.hosts, "127.0.0.1 localhost\n").unwrap();
+        std::fs::write(&files.services, "http 80/tcp\n").unwrap();
+        std::env::set_var("NETLIBC_NSSWITCH_CONF", files.dir.join("nsswitch.conf"));
+        std::env::set_var("NETLIBC_HOSTS", &files.hosts);
+        std::env::set_var("NETLIBC_SERVICES", &files.services);
+        // `multi on`: getaddrinfo of "localhost" gathers both lines (two addresses to sort).
+        std::fs::write(files.dir.join("host.conf"), "multi on\n").unwrap();
+        std::env::set_var("NETLIBC_HOST_CONF", files.dir.join("host.conf"));
+        std::env::remove_var("RESOLV_MULTI");
+        Mutex::new(files)
+    });
+    files
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Rewrites `path` in place (same inode), truncating it first.
+fn rewrite(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+/// Writes `text` to a new file and renames it over `path` (a new inode, as editors do).
+fn replace(path: &Path, text: &str) {
+    let tmp = path.with_extension("new");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// getnameinfo(address:port) with name lookups for both: the host's and the service's names, from
+/// one call (`None` when a name is not found: the numeric form is what getnameinfo gives then).
+fn names(address: [u8; 4], port: u16) -> (String, String) {
+    let sin = libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from_ne_bytes(address),
+        },
+        sin_zero: [0; 8],
+    };
+    let mut host = [0 as c_char; 256];
+    let mut service = [0 as c_char; 64];
+    // SAFETY: a sockaddr_in of its size, buffers of their sizes.
+    let code = unsafe {
+        getnameinfo(
+            (&sin as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as u32,
+            host.as_mut_ptr(),
+            host.len() as u32,
+            service.as_mut_ptr(),
+            service.len() as u32,
+            0,
+        )
+    };
+    assert_eq!(code, 0, "getnameinfo");
+    // SAFETY: getnameinfo wrote NUL-terminated text.
+    unsafe {
+        (
+            CStr::from_ptr(host.as_ptr()).to_string_lossy().into_owned(),
+            CStr::from_ptr(service.as_ptr())
+                .to_string_lossy()
+                .into_owned(),
+        )
+    }
+}
+
+/// gethostbyname's first IPv4 address, `None` when not found.
+fn address_of(name: &str) -> Option<[u8; 4]> {
+    let name = CString::new(name).unwrap();
+    // SAFETY: a C string.
+    let entry = unsafe { gethostbyname(name.as_ptr()) };
+    // SAFETY: a non-null result with its address list.
+    (!entry.is_null()).then(|| unsafe {
+        let first = *(*entry).h_addr_list;
+        [
+            *first as u8,
+            *first.add(1) as u8,
+            *first.add(2) as u8,
+            *first.add(3) as u8,
+        ]
+    })
+}
+
+/// getservbyname(name, "tcp")'s port, `None` when not found.
+fn port_of(name: &str) -> Option<u16> {
+    let name = CString::new(name).unwrap();
+    // SAFETY: C strings.
+    let entry = unsafe { getservbyname(name.as_ptr(), c"tcp".as_ptr()) };
+    // SAFETY: a non-null result.
+    (!entry.is_null()).then(|| u16::from_be(unsafe { (*entry).s_port } as u16))
+}
+
+#[test]
+fn every_kind_of_edit_is_seen_by_the_next_call() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 one\n");
+    rewrite(&files.services, "svc 80/tcp\n");
+    assert_eq!(names([127, 0, 0, 1], 80), ("one".into(), "svc".into()));
+    // In place, same size, at once (the times may look the same): both files, one call.
+    rewrite(&files.hosts, "127.0.0.1 two\n");
+    rewrite(&files.services, "cvs 80/tcp\n");
+    assert_eq!(names([127, 0, 0, 1], 80), ("two".into(), "cvs".into()));
+    // Only the second file of the call changes, then only the first.
+    rewrite(&files.services, "web 80/tcp\n");
+    assert_eq!(names([127, 0, 0, 1], 80), ("two".into(), "web".into()));
+    rewrite(&files.hosts, "127.0.0.1 six\n");
+    assert_eq!(names([127, 0, 0, 1], 80), ("six".into(), "web".into()));
+    // Appended to, truncated, emptied.
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&files.hosts)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"127.0.0.2 seven\n"))
+        .unwrap();
+    assert_eq!(address_of("seven"), Some([127, 0, 0, 2]));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&files.hosts)
+        .and_then(|f| f.set_len(14))
+        .unwrap();
+    assert_eq!(address_of("seven"), None);
+    assert_eq!(address_of("six"), Some([127, 0, 0, 1]));
+    rewrite(&files.hosts, "");
+    assert_eq!(address_of("six"), None);
+    // Renamed over, several times in a row (each new inode is watched in its turn).
+    for (i, name) in ["eight", "nine", "ten"].into_iter().enumerate() {
+        replace(&files.hosts, &format!("127.0.0.{} {name}\n", i + 3));
+        replace(&files.services, &format!("{name} {}/tcp\n", 100 + i));
+        assert_eq!(address_of(name), Some([127, 0, 0, i as u8 + 3]));
+        assert_eq!(port_of(name), Some(100 + i as u16));
+        assert_eq!(
+            names([127, 0, 0, i as u8 + 3], 100 + i as u16),
+            (name.into(), name.into())
+        );
+    }
+    // Deleted, then created again.
+    std::fs::remove_file(&files.hosts).unwrap();
+    assert_eq!(address_of("ten"), None);
+    std::fs::remove_file(&files.services).unwrap();
+    assert_eq!(port_of("ten"), None);
+    rewrite(&files.hosts, "127.0.0.1 back\n");
+    rewrite(&files.services, "back 7/tcp\n");
+    assert_eq!(names([127, 0, 0, 1], 7), ("back".into(), "back".into()));
+    // Another file of the directory changing changes nothing.
+    std::fs::write(files.dir.join("unrelated"), "x").unwrap();
+    std::fs::remove_file(files.dir.join("unrelated")).unwrap();
+    assert_eq!(names([127, 0, 0, 1], 7), ("back".into(), "back".into()));
+}
+
+#[test]
+fn a_variable_set_between_calls_is_seen_by_the_next_call() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 first\n");
+    let other = files.dir.join("other-hosts");
+    std::fs::write(&other, "127.0.0.9 first\n").unwrap();
+    assert_eq!(address_of("first"), Some([127, 0, 0, 1]));
+    std::env::set_var("NETLIBC_HOSTS", &other);
+    assert_eq!(address_of("first"), Some([127, 0, 0, 9]));
+    std::env::set_var("NETLIBC_HOSTS", &files.hosts);
+    assert_eq!(address_of("first"), Some([127, 0, 0, 1]));
+    std::env::remove_var("NETLIBC_HOSTS");
+    std::env::set_var("NETLIBC_HOSTS", &other);
+    assert_eq!(address_of("first"), Some([127, 0, 0, 9]));
+    std::env::set_var("NETLIBC_HOSTS", &files.hosts);
+    std::fs::remove_file(&other).unwrap();
+}
+
+/// The number of addresses gethostbyname gives for `name`.
+fn address_count(name: &str) -> usize {
+    let name = CString::new(name).unwrap();
+    // SAFETY: a C string.
+    let entry = unsafe { gethostbyname(name.as_ptr()) };
+    if entry.is_null() {
+        return 0;
+    }
+    // SAFETY: a non-null result's NULL-terminated address list.
+    (0..)
+        .take_while(|&i| unsafe { !(*(*entry).h_addr_list.add(i)).is_null() })
+        .count()
+}
+
+#[test]
+fn host_conf_settings_follow_the_variables_from_one_call_to_the_next() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 twice\n127.0.0.2 twice\n");
+    let off = files.dir.join("host.conf.off");
+    std::fs::write(&off, "multi off\n").unwrap();
+    // host.conf says `multi on`: both lines.
+    assert_eq!(address_count("twice"), 2);
+    std::env::set_var("RESOLV_MULTI", "off");
+    assert_eq!(address_count("twice"), 1);
+    std::env::set_var("RESOLV_MULTI", "on");
+    assert_eq!(address_count("twice"), 2);
+    std::env::remove_var("RESOLV_MULTI");
+    assert_eq!(address_count("twice"), 2);
+    std::env::set_var("NETLIBC_HOST_CONF", &off);
+    assert_eq!(address_count("twice"), 1);
+    std::env::set_var("NETLIBC_HOST_CONF", files.dir.join("host.conf"));
+    assert_eq!(address_count("twice"), 2);
+}
+
+/// Runs `child` in a forked child, which must `_exit(0)`; asserts that it did.
+fn in_forked_child(child: impl FnOnce() -> bool) {
+    // SAFETY: the child runs netlibc code and ends with _exit.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(false);
+        // SAFETY: ends the child without running the harness.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    let mut status = 0;
+    // SAFETY: waits for the child just forked.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "child status {status}"
+    );
+}
+
+#[test]
+fn a_forked_child_never_reads_the_parents_events() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 parent\n");
+    assert_eq!(address_of("parent"), Some([127, 0, 0, 1]));
+    // Queued in the parent's instance before the child looks (same size, maybe the same times): the
+    // child must leave the event there, and still see the new content.
+    rewrite(&files.hosts, "127.0.0.2 parent\n");
+    in_forked_child(|| address_of("parent") == Some([127, 0, 0, 2]));
+    // Had the child read the parent's queue, nothing would tell the parent.
+    assert_eq!(address_of("parent"), Some([127, 0, 0, 2]));
+    // A child watches on its own: its edits are seen by its next call, and by the parent's.
+    in_forked_child(|| {
+        let before = address_of("parent") == Some([127, 0, 0, 2]);
+        rewrite(&files.hosts, "127.0.0.3 parent\n");
+        before && address_of("parent") == Some([127, 0, 0, 3])
+    });
+    assert_eq!(address_of("parent"), Some([127, 0, 0, 3]));
+    rewrite(&files.hosts, "127.0.0.4 parent\n");
+    assert_eq!(address_of("parent"), Some([127, 0, 0, 4]));
+}
+
+/// The descriptors of this process whose /proc/self/fd link is `link`.
+fn descriptors_linked_to(link: &str) -> Vec<i32> {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).ok()?;
+            let fd: i32 = entry.file_name().to_str()?.parse().ok()?;
+            (target.as_os_str().as_bytes() == link.as_bytes()).then_some(fd)
+        })
+        .collect()
+}
+
+/// The socket descriptors of this process in `domain`.
+fn sockets_of(domain: i32) -> Vec<i32> {
+    (0..1024)
+        .filter(|&fd| {
+            let mut value: libc::c_int = 0;
+            let mut length = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+            // SAFETY: getsockopt writes one int and its length.
+            let ok = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_DOMAIN,
+                    (&mut value as *mut libc::c_int).cast(),
+                    &mut length,
+                )
+            } == 0;
+            ok && value == domain
+        })
+        .collect()
+}
+
+/// Bytes queued on descriptor `fd` (FIONREAD).
+fn queued(fd: i32) -> i32 {
+    let mut count: libc::c_int = -1;
+    // SAFETY: FIONREAD writes one int.
+    unsafe { libc::ioctl(fd, libc::FIONREAD, &mut count) };
+    count
+}
+
+/// A sorted getaddrinfo (two addresses for "localhost"), which opens the netlink socket.
+fn sorted_lookup() -> usize {
+    let hints = libc::addrinfo {
+        ai_flags: 0,
+        ai_family: libc::AF_UNSPEC,
+        ai_socktype: libc::SOCK_STREAM,
+        ai_protocol: 0,
+        ai_addrlen: 0,
+        ai_addr: std::ptr::null_mut(),
+        ai_canonname: std::ptr::null_mut(),
+        ai_next: std::ptr::null_mut(),
+    };
+    let mut list = std::ptr::null_mut();
+    // SAFETY: C strings, hints, an out pointer.
+    let code = unsafe { getaddrinfo(c"localhost".as_ptr(), std::ptr::null(), &hints, &mut list) };
+    assert_eq!(code, 0);
+    let mut count = 0;
+    let mut node = list;
+    while !node.is_null() {
+        count += 1;
+        // SAFETY: a node of the list.
+        node = unsafe { (*node).ai_next };
+    }
+    // SAFETY: the list getaddrinfo returned.
+    unsafe { freeaddrinfo(list) };
+    count
+}
+
+#[test]
+fn descriptors_reused_behind_our_back_are_never_read() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 localhost\n::1 localhost\n");
+    in_forked_child(|| {
+        assert_eq!(address_of("localhost"), Some([127, 0, 0, 1]));
+        assert_eq!(sorted_lookup(), 2);
+        let ours = descriptors_linked_to("anon_inode:inotify");
+        assert_eq!(ours.len(), 1, "one inotify instance for every file");
+        let netlink = sockets_of(libc::AF_NETLINK);
+        assert_eq!(netlink.len(), 1, "one netlink socket");
+        // The program closes our instance and puts its own there, with an event queued.
+        // SAFETY: plain descriptor calls on descriptors of this process.
+        let theirs = unsafe {
+            // dup2 closes ours and puts theirs in its place.
+            let theirs = libc::inotify_init1(libc::IN_NONBLOCK);
+            let path = CString::new(files.dir.as_os_str().as_bytes()).unwrap();
+            let wd = libc::inotify_add_watch(theirs, path.as_ptr(), libc::IN_CREATE);
+            assert!(wd >= 0, "their watch: {}", std::io::Error::last_os_error());
+            assert_eq!(libc::dup2(theirs, ours[0]), ours[0]);
+            libc::close(theirs);
+            ours[0]
+        };
+        std::fs::write(files.dir.join("their-event"), "").unwrap();
+        let pending = queued(theirs);
+        assert!(pending > 0);
+        // And our netlink socket is now a UDP socket with a datagram queued.
+        // SAFETY: plain socket calls.
+        unsafe {
+            let udp = libc::socket(libc::AF_INET, libc::SOCK_DGRAM, 0);
+            let mut address: libc::sockaddr_in = std::mem::zeroed();
+            address.sin_family = libc::AF_INET as libc::sa_family_t;
+            address.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+            let size = std::mem::size_of::<libc::sockaddr_in>() as u32;
+            assert_eq!(
+                libc::bind(udp, (&address as *const libc::sockaddr_in).cast(), size),
+                0
+            );
+            let mut bound = size;
+            libc::getsockname(
+                udp,
+                (&mut address as *mut libc::sockaddr_in).cast(),
+                &mut bound,
+            );
+            assert_eq!(
+                libc::connect(udp, (&address as *const libc::sockaddr_in).cast(), size),
+                0
+            );
+            assert_eq!(libc::send(udp, b"x".as_ptr().cast(), 1, 0), 1);
+            assert_eq!(libc::dup2(udp, netlink[0]), netlink[0]);
+            libc::close(udp);
+        }
+        // Edits are still seen, by the files and the sorted lookups alike (of other sizes: with
+        // the instance lost, a `stat` decides)...
+        rewrite(&files.hosts, "127.0.0.55 localhost\n::1 localhost\n");
+        assert_eq!(address_of("localhost"), Some([127, 0, 0, 55]));
+        assert_eq!(sorted_lookup(), 2);
+        rewrite(&files.hosts, "127.0.0.6 localhost\n::1 localhost\n");
+        assert_eq!(address_of("localhost"), Some([127, 0, 0, 6]));
+        assert_eq!(sorted_lookup(), 2);
+        // ...and what the program's descriptors hold was left alone.
+        assert_eq!(queued(theirs), pending, "their inotify event was read");
+        assert_eq!(queued(netlink[0]), 1, "their datagram was read");
+        // New descriptors of our own, close-on-exec.
+        assert_eq!(descriptors_linked_to("anon_inode:inotify").len(), 2);
+        true
+    });
+}
+
+/// Whether descriptor `fd` is close-on-exec.
+fn close_on_exec(fd: i32) -> bool {
+    // SAFETY: F_GETFD takes no pointer.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    flags >= 0 && flags & libc::FD_CLOEXEC != 0
+}
+
+#[test]
+fn descriptors_are_close_on_exec() {
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 localhost\n::1 localhost\n");
+    in_forked_child(|| {
+        assert_eq!(address_of("localhost"), Some([127, 0, 0, 1]));
+        assert_eq!(sorted_lookup(), 2);
+        let ours: Vec<i32> = descriptors_linked_to("anon_inode:inotify")
+            .into_iter()
+            .chain(sockets_of(libc::AF_NETLINK))
+            .collect();
+        assert_eq!(ours.len(), 2);
+        ours.into_iter().all(close_on_exec)
+    });
+}
+
+/// The child of `a_bind_mount_over_the_path_is_seen_within_a_second`, in its own mount namespace.
+#[test]
+fn child_bind_mount() {
+    if std::env::var_os("NETLIBC_CHANGE_CHECK_CHILD").is_none() {
+        return;
+    }
+    let files = files();
+    rewrite(&files.hosts, "127.0.0.1 mounted\n");
+    let other = files.dir.join("mounted-hosts");
+    std::fs::write(&other, "127.0.0.7 mounted\n").unwrap();
+    assert_eq!(address_of("mounted"), Some([127, 0, 0, 1]));
+    let source = CString::new(other.as_os_str().as_bytes()).unwrap();
+    let target = CString::new(files.hosts.as_os_str().as_bytes()).unwrap();
+    // SAFETY: C strings; a private mount namespace of this process (unshare -m).
+    let mounted = unsafe {
+        libc::mount(
+            source.as_ptr(),
+            target.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(mounted, 0, "bind mount");
+    // No event tells: the once-a-second stat does. Asked every 50 ms for at most 10 s (a bound for
+    // a loaded machine, not a timing assertion).
+    let seen = (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        address_of("mounted") == Some([127, 0, 0, 7])
+    });
+    assert!(seen, "the bind mount was never seen");
+}
+
+#[test]
+fn a_bind_mount_over_the_path_is_seen_within_a_second() {
+    if std::env::var_os("NETLIBC_CHANGE_CHECK_CHILD").is_some() {
+        return;
+    }
+    let output = Command::new("unshare")
+        .args(["-m", "--propagation", "private"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "child_bind_mount",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("NETLIBC_CHANGE_CHECK_CHILD", "1")
+        .output()
+        .expect("unshare runs (needs root)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("test result: ok. 1 passed"),
+        "child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
