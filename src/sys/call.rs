@@ -27,6 +27,10 @@ struct CallState {
     now: Cell<Option<u64>>,
     /// Whether `env` was brought up to date in this call.
     env_taken: Cell<bool>,
+    /// Until when (the coarse clock) everything this call relied on holds without a new look: the
+    /// earliest time one of its caches must be checked again ([`keep_until`]); 0 when something it
+    /// relied on is looked at afresh on every call ([`not_keepable`]).
+    keep_until: Cell<u64>,
     /// What this thread knows of the environment (kept between calls, checked once per call).
     env: Snapshot,
 }
@@ -39,6 +43,7 @@ thread_local! {
             checked: Cell::new(None),
             now: Cell::new(None),
             env_taken: Cell::new(false),
+            keep_until: Cell::new(u64::MAX),
             env: Snapshot::new(),
         }
     };
@@ -77,6 +82,7 @@ impl CallState {
         self.checked.set(None);
         self.now.set(None);
         self.env_taken.set(false);
+        self.keep_until.set(u64::MAX);
     }
 
     /// The call's clock reading (made now if it is the first).
@@ -149,6 +155,11 @@ pub fn changes() -> Checked {
         .unwrap_or_else(|_| changes::check(false, changes::coarse_now()))
 }
 
+/// The change check this call already made, if it made one (none is made here).
+pub fn changes_made() -> Option<Checked> {
+    CALL.try_with(|call| call.checked.get()).ok().flatten()
+}
+
 /// The network generation for this call: from its check when that covered the netlink socket,
 /// otherwise looked up now (and kept for the rest of the call). `None` when changes cannot be
 /// watched.
@@ -190,6 +201,35 @@ pub fn env_generation() -> Option<u64> {
     CALL.try_with(|call| {
         call.env_value(Var::Hosts)?;
         Some(call.env.walks())
+    })
+    .ok()
+    .flatten()
+}
+
+/// Notes that something this call relied on (a cached file, a DNS cache entry) holds until `deadline`
+/// (the coarse clock, nanoseconds) without being looked at again: what is computed from this call's
+/// answers may be kept until the earliest such deadline ([`keepable_until`]).
+pub fn keep_until(deadline: u64) {
+    let _ = CALL.try_with(|call| {
+        if deadline < call.keep_until.get() {
+            call.keep_until.set(deadline);
+        }
+    });
+}
+
+/// Notes that something this call relied on is looked at afresh on every call (a file `stat`ed every
+/// time, an answer from the network, facts that could not be cached): nothing computed from this
+/// call's answers may be kept.
+pub fn not_keepable() {
+    keep_until(0);
+}
+
+/// Until when what this call computed may be kept (see [`keep_until`]); `None` when it may not be, or
+/// outside a call.
+pub fn keepable_until() -> Option<u64> {
+    CALL.try_with(|call| {
+        let until = call.keep_until.get();
+        (call.depth.get() > 0 && until > call.now()).then_some(until)
     })
     .ok()
     .flatten()
