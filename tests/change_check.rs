@@ -494,6 +494,31 @@ fn child_bind_mount() {
         address_of("mounted") == Some([127, 0, 0, 7])
     });
     assert!(seen, "the bind mount was never seen");
+    // Another file mounted over it: gethostbyname's kept answer (asked first this time) follows.
+    let third = files.dir.join("mounted-hosts-3");
+    std::fs::write(&third, "127.0.0.8 mounted\n").unwrap();
+    for _ in 0..3 {
+        assert_eq!(address_of("mounted"), Some([127, 0, 0, 7]));
+    }
+    let source = CString::new(third.as_os_str().as_bytes()).unwrap();
+    // SAFETY: as above.
+    let mounted = unsafe {
+        libc::mount(
+            source.as_ptr(),
+            target.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(mounted, 0, "second bind mount");
+    let seen = (0..200).any(|_| {
+        address_of("mounted") == Some([127, 0, 0, 8]) || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(seen, "gethostbyname never saw the second bind mount");
 }
 
 #[test]
@@ -684,4 +709,78 @@ fn address_list(nodes: &Nodes) -> Vec<Vec<u8>> {
         .filter(|n| n.0 == libc::AF_INET && n.1 == libc::SOCK_STREAM)
         .map(|n| n.3[4..8].to_vec())
         .collect()
+}
+
+/// gethostbyname's whole answer (name, aliases, addresses) and the errno and h_errno it left, from a
+/// call made with errno and h_errno set to `marker`; `None` for NULL.
+#[allow(clippy::type_complexity)]
+fn host_entry(name: &str, marker: i32) -> (Option<(String, Vec<String>, Vec<Vec<u8>>)>, i32, i32) {
+    let name = CString::new(name).unwrap();
+    // SAFETY: glibc's thread-local errno and h_errno slots.
+    unsafe {
+        *libc::__errno_location() = marker;
+        *h_errno_location() = marker;
+    }
+    // SAFETY: a C string.
+    let entry = unsafe { gethostbyname(name.as_ptr()) };
+    // SAFETY: as above.
+    let (errno, h_errno) = unsafe { (*libc::__errno_location(), *h_errno_location()) };
+    // SAFETY: a non-null entry's strings and NULL-terminated arrays.
+    let found = unsafe { entry.as_ref() }.map(|e| unsafe {
+        let text = |p: *const c_char| CStr::from_ptr(p).to_string_lossy().into_owned();
+        let aliases = (0..)
+            .map(|i| *e.h_aliases.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| text(p))
+            .collect();
+        let addresses = (0..)
+            .map(|i| *e.h_addr_list.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| std::slice::from_raw_parts(p.cast::<u8>(), e.h_length as usize).to_vec())
+            .collect();
+        (text(e.h_name), aliases, addresses)
+    });
+    (found, errno, h_errno)
+}
+
+extern "C" {
+    #[link_name = "__h_errno_location"]
+    fn h_errno_location() -> *mut i32;
+}
+
+#[test]
+fn kept_gethostbyname_answers_are_the_lookups_own() {
+    let files = files();
+    rewrite(
+        &files.hosts,
+        "127.0.0.1 many one two\n127.0.0.2 many three\n127.0.0.3 other many\n",
+    );
+    // The first call after the edit asks the file; the next ones may be kept answers: all the same,
+    // errno and h_errno included, whatever they were before the call.
+    let first = host_entry("many", 1234);
+    assert!(first.0.is_some(), "{first:?}");
+    for marker in [1234, 5, 0] {
+        let again = host_entry("many", marker);
+        assert_eq!(again.0, first.0);
+        let expect = |value: i32| if value == 1234 { marker } else { value };
+        assert_eq!((again.1, again.2), (expect(first.1), expect(first.2)));
+    }
+    // What the caller scribbles over the static entry is written again by the next call.
+    let name = CString::new("many").unwrap();
+    // SAFETY: a C string; the entry and its name are the thread's, writable.
+    unsafe {
+        let entry = gethostbyname(name.as_ptr());
+        *(*entry).h_name = b'X' as c_char;
+        (*entry).h_length = 99;
+    }
+    assert_eq!(host_entry("many", 0).0, first.0);
+    // Another name in between, and back.
+    assert!(host_entry("other", 0).0.is_some());
+    assert_eq!(host_entry("many", 0).0, first.0);
+    // An edit is seen at once.
+    rewrite(&files.hosts, "127.0.0.4 many\n");
+    let edited = host_entry("many", 0).0.unwrap();
+    assert_eq!(edited.2, vec![vec![127, 0, 0, 4]]);
+    rewrite(&files.hosts, "127.0.0.1 localhost\n");
+    assert_eq!(host_entry("many", 0).0, None);
 }

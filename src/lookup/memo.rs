@@ -186,3 +186,45 @@ pub fn forget() {
         }
     });
 }
+
+/// The stamp of a lookup that relies on files and DNS answers only, no network facts
+/// (gethostbyname): as [`Stamp`] without the network generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FilesStamp {
+    instance: u64,
+    world: u64,
+    environment: u64,
+}
+
+/// This call's [`FilesStamp`]: its change check (made now if it made none yet), then the change
+/// counter.
+pub fn files_stamp_now() -> Option<FilesStamp> {
+    let instance = crate::sys::call::changes().files_watched()?;
+    let environment = crate::sys::call::env_generation()?;
+    Some(FilesStamp {
+        instance,
+        world: crate::sys::changes::world(),
+        environment,
+    })
+}
+
+/// The [`FilesStamp`] and deadline of this call's result (started at `start`), when what it relied
+/// on allows keeping it (see the module's documentation). Makes no system call.
+pub fn files_stamp_kept(start: Start) -> Option<(FilesStamp, u64)> {
+    let until = crate::sys::call::keepable_until()?;
+    let instance = crate::sys::call::changes_made()?.files_watched()?;
+    let environment = crate::sys::call::env_generation()?;
+    Some((
+        FilesStamp {
+            instance,
+            world: start.world,
+            environment,
+        },
+        until,
+    ))
+}
+
+/// Whether a result kept under `stamp` until `until` still holds in this call.
+pub fn files_stamp_holds(stamp: FilesStamp, until: u64) -> bool {
+    crate::sys::call::now() < until && files_stamp_now() == Some(stamp)
+}

@@ -248,6 +248,11 @@ impl Checked {
         }
     }
 
+    /// The inotify instance the check vouched for (the files' part of [`Checked::watched`]).
+    pub fn files_watched(&self) -> Option<u64> {
+        (self.instance != 0).then_some(self.instance)
+    }
+
     /// What the check tells about the file registered with `ticket`, whose events bump `changes`.
     pub fn file_state(&self, ticket: Option<Ticket>, changes: &AtomicU64) -> FileState {
         match ticket {
