@@ -142,7 +142,9 @@ impl<T> FileCache<T> {
                 let slot = guard(&self.slot);
                 if let Some(parsed) = slot.as_ref() {
                     if self.fresh(parsed, path, checked) {
-                        call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                        if checked.keeping {
+                            call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                        }
                         return f(Some(&parsed.value));
                     }
                 }
@@ -173,7 +175,9 @@ impl<T> FileCache<T> {
                         FileState::Quiet
                             if checked.now.wrapping_sub(parsed.verified) < REVALIDATE_NS =>
                         {
-                            call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                            if checked.keeping {
+                                call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                            }
                             return Some(Arc::clone(&parsed.value));
                         }
                         FileState::Quiet => Known::Aged(Arc::clone(&parsed.value)),

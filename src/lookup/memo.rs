@@ -32,8 +32,9 @@ struct Stamp {
     watched: (u64, u64),
     /// The change counter, read before the result was computed.
     world: u64,
-    /// The environment's generation on this thread.
-    environment: u64,
+    /// The environment's generation on this thread, when the result depended on the environment
+    /// (the call that computed it looked at a variable).
+    environment: Option<u64>,
 }
 
 #[derive(Debug)]
@@ -67,12 +68,12 @@ thread_local! {
     };
 }
 
-/// Whether a call with these arguments may be kept at all.
+/// Whether a call with this node and these hints may be kept at all (see also [`keep`]: nodes with
+/// a `%scope`). Without a node (the wildcard or loopback addresses) the lookup itself is cheaper
+/// than checking a kept result.
 pub fn may_keep(node: Option<&[u8]>, hints: Option<&Hints>) -> bool {
     const IDN_FLAGS: i32 = super::constants::AI_IDN | super::constants::AI_CANONIDN;
-    !crate::trace::tracing()
-        && hints.is_none_or(|h| h.flags & IDN_FLAGS == 0)
-        && node.is_none_or(|n| !n.contains(&b'%'))
+    node.is_some() && !crate::trace::tracing() && hints.is_none_or(|h| h.flags & IDN_FLAGS == 0)
 }
 
 /// What a lookup starting now must remember to keep its result: the change counter before any
@@ -89,11 +90,15 @@ pub fn start() -> Start {
     }
 }
 
-/// The stamp of this call's state: its change check (made now if the call made none yet), then
-/// the change counter (read after the check, which dispatched every event queued before it).
-fn stamp_now() -> Option<Stamp> {
+/// The stamp of this call's state: its change check (made now if the call made none yet), the
+/// environment's generation if `environment` (the kept result depends on it), then the change
+/// counter (read after the check, which dispatched every event queued before it).
+fn stamp_now(environment: bool) -> Option<Stamp> {
     let watched = crate::sys::call::changes().watched()?;
-    let environment = crate::sys::call::env_generation()?;
+    let environment = match environment {
+        true => Some(crate::sys::call::env_generation()?),
+        false => None,
+    };
     Some(Stamp {
         watched,
         world: crate::sys::changes::world(),
@@ -116,7 +121,7 @@ pub fn with_kept<R>(
             .iter()
             .flatten()
             .find(|e| e.is_for(node, service, hints))?;
-        let stamp = stamp_now()?;
+        let stamp = stamp_now(entry.stamp.environment.is_some())?;
         let now = crate::sys::call::now();
         (stamp == entry.stamp && now < entry.until).then(|| f(&entry.resolution))
     })
@@ -133,6 +138,10 @@ pub fn keep(
     hints: Option<&Hints>,
     resolution: &Resolution,
 ) {
+    // A scope names an interface, which is looked up afresh on every call.
+    if node.is_some_and(|n| n.contains(&b'%')) {
+        return;
+    }
     let Some(until) = crate::sys::call::keepable_until() else {
         return;
     };
@@ -140,8 +149,12 @@ pub fn keep(
     let Some(watched) = crate::sys::call::changes_made().and_then(|c| c.watched()) else {
         return;
     };
-    let Some(environment) = crate::sys::call::env_generation() else {
-        return;
+    let environment = match crate::sys::call::env_taken() {
+        true => match crate::sys::call::env_generation() {
+            Some(generation) => Some(generation),
+            None => return,
+        },
+        false => None,
     };
     let stamp = Stamp {
         watched,

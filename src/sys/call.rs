@@ -22,6 +22,8 @@ struct CallState {
     depth: Cell<u32>,
     /// Whether the call relies on the network facts (its check then covers the netlink socket).
     network: Cell<bool>,
+    /// Whether the call keeps its result if it can ([`Call::keep_results`]).
+    keeping: Cell<bool>,
     checked: Cell<Option<Checked>>,
     /// The coarse clock as the call first read it.
     now: Cell<Option<u64>>,
@@ -40,6 +42,7 @@ thread_local! {
         CallState {
             depth: Cell::new(0),
             network: Cell::new(false),
+            keeping: Cell::new(false),
             checked: Cell::new(None),
             now: Cell::new(None),
             env_taken: Cell::new(false),
@@ -51,6 +54,7 @@ thread_local! {
 
 impl CallState {
     /// The change check of this call, made now if it is the first use.
+    #[inline]
     fn changes(&self) -> Checked {
         if self.depth.get() == 0 {
             return changes::check(false, self.now());
@@ -58,7 +62,8 @@ impl CallState {
         if let Some(checked) = self.checked.get() {
             return checked;
         }
-        let checked = changes::check(self.network.get(), self.now());
+        let checked =
+            changes::check(self.network.get(), self.now()).with_keeping(self.keeping.get());
         self.checked.set(Some(checked));
         checked
     }
@@ -83,6 +88,7 @@ impl CallState {
         self.now.set(None);
         self.env_taken.set(false);
         self.keep_until.set(u64::MAX);
+        self.keeping.set(false);
     }
 
     /// The call's clock reading (made now if it is the first).
@@ -206,6 +212,17 @@ pub fn env_generation() -> Option<u64> {
     .flatten()
 }
 
+/// Marks the open call as one that keeps its result if it can (getaddrinfo, gethostbyname): the
+/// caches it asks then note how long their answers hold ([`keep_until`]). Before anything is looked
+/// up (the call's change check carries the mark).
+pub fn keep_results() {
+    let _ = CALL.try_with(|call| {
+        if call.depth.get() > 0 {
+            call.keeping.set(true);
+        }
+    });
+}
+
 /// Notes that something this call relied on (a cached file, a DNS cache entry) holds until `deadline`
 /// (the coarse clock, nanoseconds) without being looked at again: what is computed from this call's
 /// answers may be kept until the earliest such deadline ([`keepable_until`]).
@@ -233,6 +250,12 @@ pub fn keepable_until() -> Option<u64> {
     })
     .ok()
     .flatten()
+}
+
+/// Whether this call has looked at the environment (what it computed may depend on it).
+pub fn env_taken() -> bool {
+    CALL.try_with(|call| call.depth.get() > 0 && call.env_taken.get())
+        .unwrap_or(true)
 }
 
 /// [`with_env`] for several variables at once.

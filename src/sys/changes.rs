@@ -230,9 +230,17 @@ pub struct Checked {
     pub network: Option<u64>,
     /// The coarse monotonic clock at the check, in nanoseconds.
     pub now: u64,
+    /// The call keeps its result if it can ([`super::call::keep_results`]): the caches it
+    /// asks note how long their answers hold ([`super::call::keep_until`]); other calls skip that.
+    pub keeping: bool,
 }
 
 impl Checked {
+    /// The same check, marked as made for a call that keeps its result or not.
+    pub fn with_keeping(self, keeping: bool) -> Checked {
+        Checked { keeping, ..self }
+    }
+
     /// The same check, with the network generation learned after it (for the rest of the call).
     pub fn with_network(self, network: Option<u64>) -> Checked {
         Checked { network, ..self }
@@ -307,6 +315,7 @@ pub fn check(network: bool, now: u64) -> Checked {
     let files_ok = files_ok && INSTANCE.load(Ordering::SeqCst) == instance;
     let network_ok = network_ok && SOCKET_SERIAL.load(Ordering::SeqCst) == serial;
     Checked {
+        keeping: false,
         instance: if files_ok { instance } else { 0 },
         network: network_ok.then(|| GENERATION.load(Ordering::SeqCst)),
         now,
