@@ -20,7 +20,7 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
-use netlibc::abi::netdb::hosts::gethostbyname;
+use netlibc::abi::netdb::hosts::{gethostbyaddr, gethostbyname};
 use netlibc::abi::netdb::nameinfo::getnameinfo;
 use netlibc::abi::netdb::services::getservbyname;
 
@@ -777,6 +777,25 @@ fn kept_gethostbyname_answers_are_the_lookups_own() {
     // Another name in between, and back.
     assert!(host_entry("other", 0).0.is_some());
     assert_eq!(host_entry("many", 0).0, first.0);
+    // gethostbyaddr's kept answers: the same, and rewritten after a scribble.
+    let by_address = |address: [u8; 4]| {
+        // SAFETY: four readable bytes; a non-null entry's name is a C string.
+        unsafe {
+            let entry = gethostbyaddr(address.as_ptr().cast(), 4, libc::AF_INET);
+            entry.as_ref().map(|e| {
+                let name = CStr::from_ptr(e.h_name).to_string_lossy().into_owned();
+                *e.h_name = b'Y' as c_char;
+                name
+            })
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(by_address([127, 0, 0, 2]).as_deref(), Some("many"));
+        assert_eq!(by_address([127, 0, 0, 3]).as_deref(), Some("other"));
+    }
+    rewrite(&files.hosts, "127.0.0.2 renamed\n");
+    assert_eq!(by_address([127, 0, 0, 2]).as_deref(), Some("renamed"));
+    assert_eq!(by_address([127, 0, 0, 3]), None);
     // An edit is seen at once.
     rewrite(&files.hosts, "127.0.0.4 many\n");
     let edited = host_entry("many", 0).0.unwrap();

@@ -649,28 +649,51 @@ fn by_name_static_untraced(
             set_h_errno(h_errno);
         }
         if keepable && !result.is_null() {
-            if let Some((stamp, until)) = memo::files_stamp_kept(start) {
-                let (base, len) = buffer.raw();
-                // SAFETY: `entry` was just written into the thread's buffer of `len` bytes at `base`.
-                if let Some(end) = unsafe { extent(entry, base as usize, len) } {
-                    // SAFETY: `end <= len` bytes of the thread's own buffer.
-                    let bytes_written = unsafe { core::slice::from_raw_parts(base, end) };
-                    *kept = Some(KeptHost {
-                        name: Box::from(bytes),
-                        family,
-                        stamp,
-                        until,
-                        entry: *entry,
-                        base: base as usize,
-                        bytes: bytes_written.to_vec(),
-                        errno,
-                        h_errno,
-                    });
-                }
-            }
+            keep_answer(
+                kept,
+                start,
+                (bytes, family),
+                entry,
+                buffer,
+                (errno, h_errno),
+            );
         }
         result
     })
+}
+
+/// Keeps the answer just written to `entry` for the key (name or address bytes, family), with the
+/// errno (`None`: untouched) and h_errno (0: not set) the lookup left, when what it relied on
+/// allows (see [`KeptHost`]).
+fn keep_answer(
+    kept: &mut Option<KeptHost>,
+    start: memo::Start,
+    (key, family): (&[u8], c_int),
+    entry: &hostent,
+    buffer: &mut ThreadBuffer,
+    (errno, h_errno): (Option<c_int>, c_int),
+) {
+    let Some((stamp, until)) = memo::files_stamp_kept(start) else {
+        return;
+    };
+    let (base, len) = buffer.raw();
+    // SAFETY: `entry` was just written into the thread's buffer of `len` bytes at `base`.
+    let Some(end) = (unsafe { extent(entry, base as usize, len) }) else {
+        return;
+    };
+    // SAFETY: `end <= len` bytes of the thread's own buffer.
+    let bytes_written = unsafe { core::slice::from_raw_parts(base, end) };
+    *kept = Some(KeptHost {
+        name: Box::from(key),
+        family,
+        stamp,
+        until,
+        entry: *entry,
+        base: base as usize,
+        bytes: bytes_written.to_vec(),
+        errno,
+        h_errno,
+    });
 }
 
 /// Writes `kept` again when it is the answer for `name` in `family` and still holds (the same
@@ -1023,8 +1046,31 @@ unsafe fn by_address_static(
         let ThreadResult {
             entry,
             buffer,
-            kept: _,
+            kept,
         } = &mut **state;
+        // Kept as gethostbyname's answers are (see `KeptHost`), keyed by the address's bytes.
+        let keepable = !trace::tracing() && !addr.is_null() && (len == 4 || len == 16);
+        let key: &[u8] = if keepable {
+            // SAFETY: `addr` is non-null with `len` readable bytes (caller's contract).
+            unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len as usize) }
+        } else {
+            &[]
+        };
+        if keepable {
+            crate::sys::call::keep_results();
+        }
+        if keepable
+            && kept
+                .as_ref()
+                .is_some_and(|k| replay(k, key, r#type, entry, buffer))
+        {
+            return entry as *mut hostent;
+        }
+        let start = memo::start();
+        let saved_errno = get_errno();
+        if keepable {
+            set_errno(Errno(ERRNO_UNTOUCHED));
+        }
         let mut result: *mut hostent = core::ptr::null_mut();
         let mut h_errno: c_int = 0;
         // SAFETY: `addr` per the caller; the thread's own result and buffer.
@@ -1040,8 +1086,18 @@ unsafe fn by_address_static(
                 &mut h_errno,
             )
         });
+        let errno = match get_errno() {
+            Errno(ERRNO_UNTOUCHED) => {
+                set_errno(saved_errno);
+                None
+            }
+            Errno(errno) => Some(errno),
+        };
         if h_errno != 0 {
             set_h_errno(h_errno);
+        }
+        if keepable && !result.is_null() {
+            keep_answer(kept, start, (key, r#type), entry, buffer, (errno, h_errno));
         }
         result
     })
