@@ -87,6 +87,12 @@ pub fn start_lookup() -> Option<Timer> {
     Some(timer)
 }
 
+/// Whether calls are being traced (one load; false until a traced call configured it).
+#[inline(always)]
+pub fn tracing() -> bool {
+    cfg!(feature = "trace") && STATE.load(Ordering::Relaxed) != OFF
+}
+
 /// Notes who answered the current lookup; costs one load when tracing is off.
 #[inline(always)]
 pub fn note_source(source: Source) {

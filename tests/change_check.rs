@@ -20,7 +20,7 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
-use netlibc::abi::netdb::hosts::gethostbyname;
+use netlibc::abi::netdb::hosts::{gethostbyaddr, gethostbyname};
 use netlibc::abi::netdb::nameinfo::getnameinfo;
 use netlibc::abi::netdb::services::getservbyname;
 
@@ -456,6 +456,14 @@ fn child_bind_mount() {
     let other = files.dir.join("mounted-hosts");
     std::fs::write(&other, "127.0.0.7 mounted\n").unwrap();
     assert_eq!(address_of("mounted"), Some([127, 0, 0, 1]));
+    // getaddrinfo's result, kept from now on, must follow too.
+    let v4 = Some((0, libc::AF_INET));
+    for _ in 0..3 {
+        assert_eq!(
+            address_list(&gai_nodes("mounted", None, v4)),
+            [[127, 0, 0, 1]]
+        );
+    }
     let source = CString::new(other.as_os_str().as_bytes()).unwrap();
     let target = CString::new(files.hosts.as_os_str().as_bytes()).unwrap();
     // SAFETY: C strings; a private mount namespace of this process (unshare -m).
@@ -469,13 +477,48 @@ fn child_bind_mount() {
         )
     };
     assert_eq!(mounted, 0, "bind mount");
-    // No event tells: the once-a-second stat does. Asked every 50 ms for at most 10 s (a bound for
+    // No event tells: the once-a-second stat does, for the kept result as for the files' cache
+    // (getaddrinfo first: nothing else has looked at the file since the mount).
+    let seen = (0..200).any(|_| {
+        let found = address_list(&gai_nodes("mounted", None, v4)) == [[127, 0, 0, 7]];
+        found || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(seen, "getaddrinfo never saw the bind mount");
+    // Asked every 50 ms for at most 10 s (a bound for
     // a loaded machine, not a timing assertion).
     let seen = (0..200).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(50));
         address_of("mounted") == Some([127, 0, 0, 7])
     });
     assert!(seen, "the bind mount was never seen");
+    // Another file mounted over it: gethostbyname's kept answer (asked first this time) follows.
+    let third = files.dir.join("mounted-hosts-3");
+    std::fs::write(&third, "127.0.0.8 mounted\n").unwrap();
+    for _ in 0..3 {
+        assert_eq!(address_of("mounted"), Some([127, 0, 0, 7]));
+    }
+    let source = CString::new(third.as_os_str().as_bytes()).unwrap();
+    // SAFETY: as above.
+    let mounted = unsafe {
+        libc::mount(
+            source.as_ptr(),
+            target.as_ptr(),
+            std::ptr::null(),
+            libc::MS_BIND,
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(mounted, 0, "second bind mount");
+    let seen = (0..200).any(|_| {
+        address_of("mounted") == Some([127, 0, 0, 8]) || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        }
+    });
+    assert!(seen, "gethostbyname never saw the second bind mount");
 }
 
 #[test]
@@ -501,4 +544,262 @@ fn a_bind_mount_over_the_path_is_seen_within_a_second() {
         "child failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Every node of a getaddrinfo result: family, socket type, protocol, socket address bytes, canonical
+/// name; or the error code.
+type Nodes = Result<Vec<(i32, i32, i32, Vec<u8>, Option<String>)>, i32>;
+
+/// getaddrinfo(`name`, `service`) with hints (flags, family) or NULL hints, its result listed.
+fn gai_nodes(name: &str, service: Option<&str>, hints: Option<(i32, i32)>) -> Nodes {
+    let name = CString::new(name).unwrap();
+    let service = service.map(|s| CString::new(s).unwrap());
+    let hints = hints.map(|(flags, family)| libc::addrinfo {
+        ai_flags: flags,
+        ai_family: family,
+        ai_socktype: 0,
+        ai_protocol: 0,
+        ai_addrlen: 0,
+        ai_addr: std::ptr::null_mut(),
+        ai_canonname: std::ptr::null_mut(),
+        ai_next: std::ptr::null_mut(),
+    });
+    let hints_ptr = hints.as_ref().map_or(std::ptr::null(), |h| h as *const _);
+    let service_ptr = service.as_ref().map_or(std::ptr::null(), |s| s.as_ptr());
+    let mut list = std::ptr::null_mut();
+    // SAFETY: C strings, NULL or hints, an out pointer.
+    let code = unsafe { getaddrinfo(name.as_ptr(), service_ptr, hints_ptr, &mut list) };
+    if code != 0 {
+        return Err(code);
+    }
+    let mut nodes = Vec::new();
+    let mut node = list;
+    // SAFETY: the nodes of the list getaddrinfo returned, each with its socket address.
+    while let Some(n) = unsafe { node.as_ref() } {
+        let address =
+            unsafe { std::slice::from_raw_parts(n.ai_addr.cast::<u8>(), n.ai_addrlen as usize) };
+        let canonical = (!n.ai_canonname.is_null()).then(|| {
+            unsafe { CStr::from_ptr(n.ai_canonname) }
+                .to_string_lossy()
+                .into_owned()
+        });
+        nodes.push((
+            n.ai_family,
+            n.ai_socktype,
+            n.ai_protocol,
+            address.to_vec(),
+            canonical,
+        ));
+        node = n.ai_next;
+    }
+    // SAFETY: the list getaddrinfo returned.
+    unsafe { freeaddrinfo(list) };
+    Ok(nodes)
+}
+
+/// A lookup's service and hints (flags, family), as [`gai_nodes`] takes them.
+type Variant = (Option<&'static str>, Option<(i32, i32)>);
+
+/// The same lookup with nothing kept (the sources asked), then twice more (the second and third
+/// may be answered from the kept result): all three must agree. Returns the result.
+fn kept_agrees(name: &str, service: Option<&str>, hints: Option<(i32, i32)>) -> Nodes {
+    netlibc::lookup::memo::forget();
+    let fresh = gai_nodes(name, service, hints);
+    for _ in 0..2 {
+        assert_eq!(
+            gai_nodes(name, service, hints),
+            fresh,
+            "{name} {service:?} {hints:?}"
+        );
+    }
+    fresh
+}
+
+#[test]
+fn kept_getaddrinfo_results_are_the_sources_answers_and_follow_every_change() {
+    let files = files();
+    rewrite(
+        &files.hosts,
+        "127.0.0.1 kept\n::1 kept\n127.0.0.2 kept alias\n",
+    );
+    rewrite(&files.services, "http 80/tcp\nhttp 80/udp\n");
+    let variants: [Variant; 6] = [
+        (None, Some((0, libc::AF_UNSPEC))),
+        (None, None),
+        (Some("http"), Some((libc::AI_CANONNAME, libc::AF_UNSPEC))),
+        (Some("80"), Some((0, libc::AF_INET6))),
+        (
+            None,
+            Some((libc::AI_V4MAPPED | libc::AI_ALL, libc::AF_INET6)),
+        ),
+        (None, Some((libc::AI_ADDRCONFIG, libc::AF_INET))),
+    ];
+    let all = |name: &str| -> Vec<Nodes> {
+        variants
+            .iter()
+            .map(|&(service, hints)| kept_agrees(name, service, hints))
+            .collect()
+    };
+    let before = all("kept");
+    assert!(before[0].as_ref().is_ok_and(|n| n.len() == 9), "{before:?}");
+    // A kept result is replaced as soon as what it came from changes: in place, renamed over.
+    for _ in 0..2 {
+        assert_eq!(all("kept"), before);
+    }
+    let first = gai_nodes("kept", None, Some((0, libc::AF_UNSPEC)));
+    rewrite(&files.hosts, "127.0.0.3 kept\n");
+    let edited = gai_nodes("kept", None, Some((0, libc::AF_UNSPEC)));
+    assert_ne!(edited, first);
+    assert_eq!(
+        edited,
+        kept_agrees("kept", None, Some((0, libc::AF_UNSPEC)))
+    );
+    replace(&files.hosts, "127.0.0.4 kept\n");
+    assert_eq!(
+        address_list(&gai_nodes("kept", None, Some((0, libc::AF_INET)))),
+        vec![vec![127, 0, 0, 4]]
+    );
+    // The services file.
+    replace(&files.services, "http 81/tcp\n");
+    let port = |nodes: &Nodes| nodes.as_ref().unwrap()[0].3[2..4].to_vec();
+    assert_eq!(
+        port(&gai_nodes("kept", Some("http"), Some((0, libc::AF_INET)))),
+        vec![0, 81]
+    );
+    replace(&files.services, "http 82/tcp\n");
+    assert_eq!(
+        port(&gai_nodes("kept", Some("http"), Some((0, libc::AF_INET)))),
+        vec![0, 82]
+    );
+    // The variables: another hosts file, host.conf's `multi`.
+    rewrite(&files.hosts, "127.0.0.5 kept\n127.0.0.6 kept\n");
+    let other = files.dir.join("kept-hosts");
+    std::fs::write(&other, "127.0.0.7 kept\n127.0.0.8 kept\n").unwrap();
+    let v4 = Some((0, libc::AF_INET));
+    assert_eq!(address_list(&gai_nodes("kept", None, v4)).len(), 2);
+    std::env::set_var("NETLIBC_HOSTS", &other);
+    assert_eq!(
+        address_list(&gai_nodes("kept", None, v4))[0],
+        [127, 0, 0, 7]
+    );
+    std::env::set_var("RESOLV_MULTI", "off");
+    assert_eq!(address_list(&gai_nodes("kept", None, v4)).len(), 1);
+    std::env::remove_var("RESOLV_MULTI");
+    std::env::set_var("NETLIBC_HOSTS", &files.hosts);
+    assert_eq!(
+        address_list(&gai_nodes("kept", None, v4))[0],
+        [127, 0, 0, 5]
+    );
+    std::fs::remove_file(&other).unwrap();
+    // Gone from the file: an error, never a kept answer.
+    rewrite(&files.hosts, "127.0.0.1 localhost\n");
+    assert_eq!(
+        gai_nodes("kept", None, v4),
+        Err(libc::EAI_NONAME),
+        "a removed name is not found"
+    );
+}
+
+/// The IPv4 addresses (bytes 4..8 of each sockaddr_in) of a result's stream nodes, in order.
+fn address_list(nodes: &Nodes) -> Vec<Vec<u8>> {
+    nodes
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter(|n| n.0 == libc::AF_INET && n.1 == libc::SOCK_STREAM)
+        .map(|n| n.3[4..8].to_vec())
+        .collect()
+}
+
+/// gethostbyname's whole answer (name, aliases, addresses) and the errno and h_errno it left, from a
+/// call made with errno and h_errno set to `marker`; `None` for NULL.
+#[allow(clippy::type_complexity)]
+fn host_entry(name: &str, marker: i32) -> (Option<(String, Vec<String>, Vec<Vec<u8>>)>, i32, i32) {
+    let name = CString::new(name).unwrap();
+    // SAFETY: glibc's thread-local errno and h_errno slots.
+    unsafe {
+        *libc::__errno_location() = marker;
+        *h_errno_location() = marker;
+    }
+    // SAFETY: a C string.
+    let entry = unsafe { gethostbyname(name.as_ptr()) };
+    // SAFETY: as above.
+    let (errno, h_errno) = unsafe { (*libc::__errno_location(), *h_errno_location()) };
+    // SAFETY: a non-null entry's strings and NULL-terminated arrays.
+    let found = unsafe { entry.as_ref() }.map(|e| unsafe {
+        let text = |p: *const c_char| CStr::from_ptr(p).to_string_lossy().into_owned();
+        let aliases = (0..)
+            .map(|i| *e.h_aliases.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| text(p))
+            .collect();
+        let addresses = (0..)
+            .map(|i| *e.h_addr_list.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| std::slice::from_raw_parts(p.cast::<u8>(), e.h_length as usize).to_vec())
+            .collect();
+        (text(e.h_name), aliases, addresses)
+    });
+    (found, errno, h_errno)
+}
+
+extern "C" {
+    #[link_name = "__h_errno_location"]
+    fn h_errno_location() -> *mut i32;
+}
+
+#[test]
+fn kept_gethostbyname_answers_are_the_lookups_own() {
+    let files = files();
+    rewrite(
+        &files.hosts,
+        "127.0.0.1 many one two\n127.0.0.2 many three\n127.0.0.3 other many\n",
+    );
+    // The first call after the edit asks the file; the next ones may be kept answers: all the same,
+    // errno and h_errno included, whatever they were before the call.
+    let first = host_entry("many", 1234);
+    assert!(first.0.is_some(), "{first:?}");
+    for marker in [1234, 5, 0] {
+        let again = host_entry("many", marker);
+        assert_eq!(again.0, first.0);
+        let expect = |value: i32| if value == 1234 { marker } else { value };
+        assert_eq!((again.1, again.2), (expect(first.1), expect(first.2)));
+    }
+    // What the caller scribbles over the static entry is written again by the next call.
+    let name = CString::new("many").unwrap();
+    // SAFETY: a C string; the entry and its name are the thread's, writable.
+    unsafe {
+        let entry = gethostbyname(name.as_ptr());
+        *(*entry).h_name = b'X' as c_char;
+        (*entry).h_length = 99;
+    }
+    assert_eq!(host_entry("many", 0).0, first.0);
+    // Another name in between, and back.
+    assert!(host_entry("other", 0).0.is_some());
+    assert_eq!(host_entry("many", 0).0, first.0);
+    // gethostbyaddr's kept answers: the same, and rewritten after a scribble.
+    let by_address = |address: [u8; 4]| {
+        // SAFETY: four readable bytes; a non-null entry's name is a C string.
+        unsafe {
+            let entry = gethostbyaddr(address.as_ptr().cast(), 4, libc::AF_INET);
+            entry.as_ref().map(|e| {
+                let name = CStr::from_ptr(e.h_name).to_string_lossy().into_owned();
+                *e.h_name = b'Y' as c_char;
+                name
+            })
+        }
+    };
+    for _ in 0..3 {
+        assert_eq!(by_address([127, 0, 0, 2]).as_deref(), Some("many"));
+        assert_eq!(by_address([127, 0, 0, 3]).as_deref(), Some("other"));
+    }
+    rewrite(&files.hosts, "127.0.0.2 renamed\n");
+    assert_eq!(by_address([127, 0, 0, 2]).as_deref(), Some("renamed"));
+    assert_eq!(by_address([127, 0, 0, 3]), None);
+    // An edit is seen at once.
+    rewrite(&files.hosts, "127.0.0.4 many\n");
+    let edited = host_entry("many", 0).0.unwrap();
+    assert_eq!(edited.2, vec![vec![127, 0, 0, 4]]);
+    rewrite(&files.hosts, "127.0.0.1 localhost\n");
+    assert_eq!(host_entry("many", 0).0, None);
 }

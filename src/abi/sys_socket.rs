@@ -127,6 +127,17 @@ fn size_result(result: Result<usize, Errno>) -> ssize_t {
 /// - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
 #[no_mangle]
 pub extern "C" fn socket(domain: c_int, socket_type: c_int, protocol: c_int) -> c_int {
+    // Untraced (the usual case): the system call alone, without the traced path's frame.
+    if !trace::tracing() {
+        return int_result(sys::socket(domain, socket_type, protocol));
+    }
+    socket_traced(domain, socket_type, protocol)
+}
+
+/// [`socket`] when calls may be traced (the first call learns whether they are).
+#[cold]
+#[inline(never)]
+fn socket_traced(domain: c_int, socket_type: c_int, protocol: c_int) -> c_int {
     let timer = trace::start();
     let result = sys::socket(domain, socket_type, protocol);
     trace_call!(

@@ -142,6 +142,9 @@ impl<T> FileCache<T> {
                 let slot = guard(&self.slot);
                 if let Some(parsed) = slot.as_ref() {
                     if self.fresh(parsed, path, checked) {
+                        if checked.keeping {
+                            call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                        }
                         return f(Some(&parsed.value));
                     }
                 }
@@ -172,6 +175,9 @@ impl<T> FileCache<T> {
                         FileState::Quiet
                             if checked.now.wrapping_sub(parsed.verified) < REVALIDATE_NS =>
                         {
+                            if checked.keeping {
+                                call::keep_until(parsed.verified.saturating_add(REVALIDATE_NS));
+                            }
                             return Some(Arc::clone(&parsed.value));
                         }
                         FileState::Quiet => Known::Aged(Arc::clone(&parsed.value)),
@@ -182,6 +188,9 @@ impl<T> FileCache<T> {
                 _ => Known::Unknown,
             }
         };
+        // Looked at on disk in this call: what is computed from it is not kept (the next call,
+        // answered from the cache alone, may keep its results).
+        call::not_keepable();
         if let Known::Aged(value) = &known {
             // A bind mount over the path, a symlinked directory: what no event tells.
             let stamp = FileStamp::of(&std::fs::metadata(path).ok()?);
@@ -215,6 +224,7 @@ impl<T> FileCache<T> {
             verified: checked.now,
         };
         *guard(&self.slot) = Some(parsed);
+        changes::note_change();
         Some(value)
     }
 }

@@ -126,12 +126,17 @@ pub fn host_key(name: &[u8], families: Families) -> Key {
 
 /// The cached value for `key`, if fresh and valid for `validity`.
 pub fn get(key: KeyRef<'_>, validity: Validity) -> Option<Value> {
-    with(key, validity, Value::clone)
+    with(key, validity, |value, _| value.clone())
 }
 
 /// `visit` on the cached value for `key`, if fresh and valid for `validity`, under the cache's lock
-/// (no copy, no reference count touched): `visit` must be memory work only and take no lock.
-pub fn with<R>(key: KeyRef<'_>, validity: Validity, visit: impl FnOnce(&Value) -> R) -> Option<R> {
+/// (no copy, no reference count touched): `visit` must be memory work only and take no lock. `visit`
+/// is also given when the entry expires (the coarse clock, nanoseconds).
+pub fn with<R>(
+    key: KeyRef<'_>,
+    validity: Validity,
+    visit: impl FnOnce(&Value, u64) -> R,
+) -> Option<R> {
     let now = crate::sys::call::now();
     let guard = CACHE.lock();
     let cache = guard.as_ref()?;
@@ -139,7 +144,7 @@ pub fn with<R>(key: KeyRef<'_>, validity: Validity, visit: impl FnOnce(&Value) -
         return None;
     }
     let entry = cache.entries.get(&key.hash(&cache.keys))?;
-    (key.matches(&entry.key) && entry.expires > now).then(|| visit(&entry.value))
+    (key.matches(&entry.key) && entry.expires > now).then(|| visit(&entry.value, entry.expires))
 }
 
 /// Keeps `value` for `ttl` seconds (not at all for 0).
@@ -170,6 +175,9 @@ pub fn put(key: Key, value: Value, ttl: u32, validity: Validity) {
             expires,
         },
     );
+    // Under the lock, after the insertion: a lookup that read the counter before this finds its
+    // stamp outdated; one that reads it after finds the entry.
+    crate::sys::changes::note_change();
 }
 
 /// Drops every expired entry and the [`EVICTED`] entries that expire soonest.

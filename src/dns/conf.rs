@@ -392,6 +392,7 @@ pub fn current_at(path: &std::path::Path) -> (Arc<ResolvConf>, u64) {
         generation,
     };
     *CURRENT.lock() = Some(loaded);
+    crate::sys::changes::note_change();
     (conf, generation)
 }
 #[cfg(test)]

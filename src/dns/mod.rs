@@ -124,6 +124,9 @@ struct Checked {
 struct Recent {
     no_cache: bool,
     validity: cache::Validity,
+    /// When the files were last checked (a cache hit relies on that check until
+    /// [`RECHECK_INTERVAL_NS`] later).
+    checked_at: u64,
     /// The configuration, when the files were checked by this very call (not taken from an earlier
     /// check: a cache hit needs none).
     conf: Option<std::sync::Arc<ResolvConf>>,
@@ -142,8 +145,9 @@ fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recen
         conf_generation: generation,
         hosts_version: conf::FileVersion::of(&hosts_path),
     };
+    let at = crate::sys::call::now();
     *LAST_CHECK.lock() = Some(Checked {
-        at: crate::sys::call::now(),
+        at,
         resolv_path,
         hosts_path,
         conf: conf.clone(),
@@ -152,6 +156,7 @@ fn check_files(paths: Option<(std::path::PathBuf, std::path::PathBuf)>) -> Recen
     Recent {
         no_cache: conf.options.no_cache,
         validity,
+        checked_at: at,
         conf: Some(conf),
     }
 }
@@ -179,6 +184,7 @@ fn recent_check() -> Recent {
             return Recent {
                 no_cache: c.conf.options.no_cache,
                 validity: c.validity,
+                checked_at: c.at,
                 conf: None,
             };
         }
@@ -216,6 +222,7 @@ fn cached_map<T: Clone, R>(
     let variable_on = cache_variable_on();
     let recent = recent_check();
     if !variable_on || recent.no_cache {
+        crate::sys::call::not_keepable();
         crate::trace::note_source(crate::trace::Source::Dns(None));
         let result = resolve(&conf::current().0).map_err(|(error, _)| error);
         if timer.is_some() {
@@ -223,8 +230,11 @@ fn cached_map<T: Clone, R>(
         }
         return map(result.as_ref().map_err(|error| *error));
     }
-    let hit = cache::with(key, recent.validity, |value| {
+    let hit = cache::with(key, recent.validity, |value, expires| {
         let result = unwrap(value)?;
+        // The answer holds until the entry expires or the files must be checked again.
+        let recheck = recent.checked_at.saturating_add(RECHECK_INTERVAL_NS);
+        crate::sys::call::keep_until(expires.min(recheck));
         crate::trace::note_source(crate::trace::Source::Cache);
         // Only a traced call copies the answer (its trace line is written after the lock is left).
         let traced = timer.is_some().then(|| result.cloned());
@@ -236,6 +246,8 @@ fn cached_map<T: Clone, R>(
         }
         return mapped;
     }
+    // Asked of the network (or not kept): the next call may find another answer.
+    crate::sys::call::not_keepable();
     // A lookup that goes to the network checks the files first (once: maybe just done above).
     let fresh = match recent.conf {
         Some(conf) => (conf, recent.validity),
@@ -318,6 +330,7 @@ pub fn lookup_host_map<R>(
     if !name.contains(&b'.')
         && crate::db::cache::with_env_raw(crate::sys::env::Var::HostAliases, |v| v.is_some())
     {
+        crate::sys::call::not_keepable();
         let answer = lookup_host_with(&conf::current().0, name, families).map(Arc::new);
         return map(answer.as_ref().map_err(|error| *error));
     }

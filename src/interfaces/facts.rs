@@ -54,6 +54,10 @@ impl NetworkFacts {
 
     /// The facts of `generation`, what [`watch::generation`] just returned.
     pub fn at(generation: Option<u64>) -> NetworkFacts {
+        if generation.is_none() {
+            // Changes cannot be watched: the facts are learned afresh on every call.
+            crate::sys::call::not_keepable();
+        }
         let cached = generation.and_then(|g| with_cache(g, |c| c.table.clone()));
         let table = cached.unwrap_or_else(|| {
             let table = Arc::new(AddressTable::read());
@@ -101,6 +105,9 @@ impl NetworkFacts {
         }
         let Probed { source, cacheable } = self.probe.probe_detailed(destination);
         self.determined &= cacheable;
+        if !cacheable {
+            crate::sys::call::not_keepable();
+        }
         if let (Some(g), true) = (self.generation, cacheable) {
             let value = (source, self.probe.state());
             with_cache(g, |c| {
@@ -126,6 +133,7 @@ impl NetworkFacts {
             Some(links) => links,
             None => {
                 let Some(links) = read_links() else {
+                    crate::sys::call::not_keepable();
                     self.determined = false;
                     return (None, None);
                 };

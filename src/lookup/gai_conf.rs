@@ -346,7 +346,11 @@ pub fn current_policy() -> Arc<SortPolicy> {
 /// reference count touched).
 pub fn current_serial() -> u64 {
     match STABLE_SERIAL.load(std::sync::atomic::Ordering::Acquire) {
-        0 => current_policy_and_serial().1,
+        0 => {
+            // Not loaded yet, or `reload yes` (the file is `stat`ed on every call).
+            crate::sys::call::not_keepable();
+            current_policy_and_serial().1
+        }
         serial => serial,
     }
 }
@@ -373,10 +377,12 @@ pub fn current_policy_and_serial() -> (Arc<SortPolicy>, u64) {
             false
         }
     };
+    crate::sys::call::not_keepable();
     let loaded = load(&path, reload_flag);
     let found = (Arc::clone(&loaded.policy), loaded.serial);
     let stable = if loaded.reload { 0 } else { loaded.serial };
     *LOADED.lock() = Some(loaded);
+    crate::sys::changes::note_change();
     STABLE_SERIAL.store(stable, std::sync::atomic::Ordering::Release);
     found
 }

@@ -17,6 +17,7 @@ pub mod getnameinfo;
 mod hosts_file;
 pub mod idna;
 pub mod literal;
+pub mod memo;
 pub mod service;
 mod services_file;
 pub mod sort;

@@ -81,6 +81,9 @@ pub fn sort_destinations_into(destinations: &[SocketAddr], order: &mut [usize]) 
     if generation.is_some_and(|g| remembered_order(g, serial, destinations, order)) {
         return;
     }
+    // Sorted afresh: the next call may sort differently (facts that could not be kept), or from
+    // what this one remembers.
+    crate::sys::call::not_keepable();
     let fresh = sort_afresh(
         destinations,
         gai_conf::current_policy_and_serial(),

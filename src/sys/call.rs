@@ -22,11 +22,17 @@ struct CallState {
     depth: Cell<u32>,
     /// Whether the call relies on the network facts (its check then covers the netlink socket).
     network: Cell<bool>,
+    /// Whether the call keeps its result if it can ([`Call::keep_results`]).
+    keeping: Cell<bool>,
     checked: Cell<Option<Checked>>,
     /// The coarse clock as the call first read it.
     now: Cell<Option<u64>>,
     /// Whether `env` was brought up to date in this call.
     env_taken: Cell<bool>,
+    /// Until when (the coarse clock) everything this call relied on holds without a new look: the
+    /// earliest time one of its caches must be checked again ([`keep_until`]); 0 when something it
+    /// relied on is looked at afresh on every call ([`not_keepable`]).
+    keep_until: Cell<u64>,
     /// What this thread knows of the environment (kept between calls, checked once per call).
     env: Snapshot,
 }
@@ -36,9 +42,11 @@ thread_local! {
         CallState {
             depth: Cell::new(0),
             network: Cell::new(false),
+            keeping: Cell::new(false),
             checked: Cell::new(None),
             now: Cell::new(None),
             env_taken: Cell::new(false),
+            keep_until: Cell::new(u64::MAX),
             env: Snapshot::new(),
         }
     };
@@ -46,6 +54,7 @@ thread_local! {
 
 impl CallState {
     /// The change check of this call, made now if it is the first use.
+    #[inline]
     fn changes(&self) -> Checked {
         if self.depth.get() == 0 {
             return changes::check(false, self.now());
@@ -53,7 +62,8 @@ impl CallState {
         if let Some(checked) = self.checked.get() {
             return checked;
         }
-        let checked = changes::check(self.network.get(), self.now());
+        let checked =
+            changes::check(self.network.get(), self.now()).with_keeping(self.keeping.get());
         self.checked.set(Some(checked));
         checked
     }
@@ -77,6 +87,8 @@ impl CallState {
         self.checked.set(None);
         self.now.set(None);
         self.env_taken.set(false);
+        self.keep_until.set(u64::MAX);
+        self.keeping.set(false);
     }
 
     /// The call's clock reading (made now if it is the first).
@@ -149,6 +161,11 @@ pub fn changes() -> Checked {
         .unwrap_or_else(|_| changes::check(false, changes::coarse_now()))
 }
 
+/// The change check this call already made, if it made one (none is made here).
+pub fn changes_made() -> Option<Checked> {
+    CALL.try_with(|call| call.checked.get()).ok().flatten()
+}
+
 /// The network generation for this call: from its check when that covered the netlink socket,
 /// otherwise looked up now (and kept for the rest of the call). `None` when changes cannot be
 /// watched.
@@ -193,6 +210,52 @@ pub fn env_generation() -> Option<u64> {
     })
     .ok()
     .flatten()
+}
+
+/// Marks the open call as one that keeps its result if it can (getaddrinfo, gethostbyname): the
+/// caches it asks then note how long their answers hold ([`keep_until`]). Before anything is looked
+/// up (the call's change check carries the mark).
+pub fn keep_results() {
+    let _ = CALL.try_with(|call| {
+        if call.depth.get() > 0 {
+            call.keeping.set(true);
+        }
+    });
+}
+
+/// Notes that something this call relied on (a cached file, a DNS cache entry) holds until `deadline`
+/// (the coarse clock, nanoseconds) without being looked at again: what is computed from this call's
+/// answers may be kept until the earliest such deadline ([`keepable_until`]).
+pub fn keep_until(deadline: u64) {
+    let _ = CALL.try_with(|call| {
+        if deadline < call.keep_until.get() {
+            call.keep_until.set(deadline);
+        }
+    });
+}
+
+/// Notes that something this call relied on is looked at afresh on every call (a file `stat`ed every
+/// time, an answer from the network, facts that could not be cached): nothing computed from this
+/// call's answers may be kept.
+pub fn not_keepable() {
+    keep_until(0);
+}
+
+/// Until when what this call computed may be kept (see [`keep_until`]); `None` when it may not be, or
+/// outside a call.
+pub fn keepable_until() -> Option<u64> {
+    CALL.try_with(|call| {
+        let until = call.keep_until.get();
+        (call.depth.get() > 0 && until > call.now()).then_some(until)
+    })
+    .ok()
+    .flatten()
+}
+
+/// Whether this call has looked at the environment (what it computed may depend on it).
+pub fn env_taken() -> bool {
+    CALL.try_with(|call| call.depth.get() > 0 && call.env_taken.get())
+        .unwrap_or(true)
 }
 
 /// [`with_env`] for several variables at once.

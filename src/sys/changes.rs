@@ -182,6 +182,22 @@ static NEXT_AUDIT: AtomicU64 = AtomicU64::new(0);
 /// found events queued in the instance it inherited (it may not read them: they are the parent's),
 /// so every file registered there changed, as far as the child can tell.
 static STALE_BEFORE: AtomicU64 = AtomicU64::new(0);
+/// Bumped whenever something a lookup relies on may have changed: events dispatched (about any watched
+/// file), a cache of parsed files or DNS answers replaced or filled ([`note_change`]). What was computed
+/// from the caches may be kept while it stays the same (and the check's instance and network
+/// generation do, [`Checked::watched`]).
+static WORLD: AtomicU64 = AtomicU64::new(1);
+
+/// Notes that something a lookup relies on changed (see [`WORLD`]).
+pub fn note_change() {
+    WORLD.fetch_add(1, Ordering::SeqCst);
+}
+
+/// The current value of the change counter (see [`WORLD`]).
+pub fn world() -> u64 {
+    WORLD.load(Ordering::SeqCst)
+}
+
 /// Threads that read events and have not dispatched them yet: a check that found the queues empty
 /// waits for them (its own look may have come after their read).
 static BUSY: AtomicUsize = AtomicUsize::new(0);
@@ -214,12 +230,35 @@ pub struct Checked {
     pub network: Option<u64>,
     /// The coarse monotonic clock at the check, in nanoseconds.
     pub now: u64,
+    /// The call keeps its result if it can ([`super::call::keep_results`]): the caches it
+    /// asks note how long their answers hold ([`super::call::keep_until`]); other calls skip that.
+    pub keeping: bool,
 }
 
 impl Checked {
+    /// The same check, marked as made for a call that keeps its result or not.
+    pub fn with_keeping(self, keeping: bool) -> Checked {
+        Checked { keeping, ..self }
+    }
+
     /// The same check, with the network generation learned after it (for the rest of the call).
     pub fn with_network(self, network: Option<u64>) -> Checked {
         Checked { network, ..self }
+    }
+
+    /// The inotify instance and network generation the check vouched for, when it vouched for both:
+    /// while a later check finds the same ones (and [`world`] did not move), no watched file and no
+    /// network fact changed in between.
+    pub fn watched(&self) -> Option<(u64, u64)> {
+        match (self.instance, self.network) {
+            (0, _) | (_, None) => None,
+            (instance, Some(network)) => Some((instance, network)),
+        }
+    }
+
+    /// The inotify instance the check vouched for (the files' part of [`Checked::watched`]).
+    pub fn files_watched(&self) -> Option<u64> {
+        (self.instance != 0).then_some(self.instance)
     }
 
     /// What the check tells about the file registered with `ticket`, whose events bump `changes`.
@@ -276,6 +315,7 @@ pub fn check(network: bool, now: u64) -> Checked {
     let files_ok = files_ok && INSTANCE.load(Ordering::SeqCst) == instance;
     let network_ok = network_ok && SOCKET_SERIAL.load(Ordering::SeqCst) == serial;
     Checked {
+        keeping: false,
         instance: if files_ok { instance } else { 0 },
         network: network_ok.then(|| GENERATION.load(Ordering::SeqCst)),
         now,
@@ -457,6 +497,7 @@ fn audit(epoch: u64, now: u64) {
                 if !quiet {
                     let current = INSTANCE.load(Ordering::SeqCst);
                     STALE_BEFORE.store(current + 1, Ordering::Release);
+                    note_change();
                 }
                 if verdict == Verdict::Ours {
                     state.close_inotify();
@@ -568,6 +609,8 @@ impl State {
             }
             events = events.get(16 + name_len..).unwrap_or(&[]);
         }
+        // After the counters: whoever reads the change counter after this sees them bumped.
+        note_change();
     }
 
     /// The instance to register with (opened if there is none, outside the lock), its serial, and

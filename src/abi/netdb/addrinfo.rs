@@ -14,6 +14,7 @@ use crate::lookup::gai_error::{code_name, GaiError};
 use crate::lookup::getaddrinfo::{
     getaddrinfo_into as resolve, literal_getaddrinfo, Hints, Resolution,
 };
+use crate::lookup::memo;
 use crate::lookup::service::{ServiceTuple, ServiceTuples};
 use crate::lookup::sources::Destination;
 use crate::lookup::system::SystemSources;
@@ -204,11 +205,30 @@ fn resolve_and_pack(
 ) -> Result<*mut addrinfo, GaiError> {
     // One change check (files and network), one walk of the environment for the whole lookup.
     let _call = crate::sys::call::Call::enter_network();
+    // A repeated lookup whose sources cannot have changed: the kept result, copied.
+    let keepable = memo::may_keep(node, hints);
+    if keepable {
+        let kept = memo::with_kept(node, service, hints, |kept| {
+            pack(
+                kept.flags,
+                &kept.destinations,
+                &kept.services,
+                kept.canonical_name.as_deref(),
+            )
+        });
+        if let Some(packed) = kept {
+            return packed;
+        }
+    }
+    let start = memo::start();
     let idn = hints.is_some_and(|h| h.flags & IDN_FLAGS != 0);
     let sources = SystemSources::new(idn && locale_is_utf8());
     // The resolution is built here and packed where it lies (see `getaddrinfo_into`).
     let mut resolution = Resolution::new();
     resolve(node, service, hints, &sources, &mut resolution)?;
+    if keepable {
+        memo::keep(start, node, service, hints, &resolution);
+    }
     pack(
         resolution.flags,
         &resolution.destinations,

@@ -110,6 +110,11 @@ pub struct ThreadBuffer {
 }
 
 impl ThreadBuffer {
+    /// The buffer's address and length (0 before its first use).
+    pub fn raw(&mut self) -> (*mut u8, usize) {
+        (self.words.as_mut_ptr().cast(), self.words.len() * 8)
+    }
+
     /// Calls `fill(buffer, len)` with a buffer that doubles (from 1024 bytes) while `fill` returns
     /// `ERANGE`, as glibc's non-`_r` functions do; returns the last result.
     pub fn fill_growing(&mut self, mut fill: impl FnMut(*mut c_char, usize) -> c_int) -> c_int {

@@ -20,6 +20,7 @@ use crate::db::hosts::{
 };
 use crate::db::record::{align_up, Fit, POINTER};
 use crate::dns::nsswitch::{hosts_steps, Source, Status, Step};
+use crate::lookup::memo;
 use crate::sys::call::Call;
 use crate::sys::{get_errno, get_h_errno, set_errno, set_h_errno, Errno};
 use crate::trace::{self, Source as Answered, Timer};
@@ -45,7 +46,32 @@ static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
 struct ThreadResult {
     entry: hostent,
     buffer: ThreadBuffer,
+    /// gethostbyname / gethostbyname2: the last answer kept to be written again (see [`KeptHost`]).
+    kept: Option<KeptHost>,
 }
+
+/// A gethostbyname / gethostbyname2 answer kept per thread while nothing it came from can have
+/// changed (`lookup::memo`: parsed files no event concerned, a DNS cache hit, the same environment):
+/// a repeated call writes the same entry and bytes into the same buffer and sets errno and h_errno as
+/// the lookup did, which is everything the lookup itself would do again.
+struct KeptHost {
+    name: Box<[u8]>,
+    family: c_int,
+    stamp: memo::FilesStamp,
+    until: u64,
+    entry: hostent,
+    /// The buffer's address when the entry was written (its pointers point into it).
+    base: usize,
+    /// The buffer's bytes up to the end of what the entry points to.
+    bytes: Vec<u8>,
+    /// The errno the lookup left (`None`: it did not touch errno).
+    errno: Option<c_int>,
+    /// The h_errno the lookup set (0: none).
+    h_errno: c_int,
+}
+
+/// What errno is set to before a lookup whose answer may be kept, to tell whether it set errno.
+const ERRNO_UNTOUCHED: c_int = -0x6e6c;
 
 type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
 
@@ -60,6 +86,7 @@ fn new_result() -> RefCell<Box<ThreadResult>> {
             h_addr_list: core::ptr::null_mut(),
         },
         buffer: ThreadBuffer::default(),
+        kept: None,
     }))
 }
 
@@ -559,7 +586,11 @@ fn by_name_static_untraced(
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
-        let ThreadResult { entry, buffer } = &mut **state;
+        let ThreadResult {
+            entry,
+            buffer,
+            kept,
+        } = &mut **state;
         if may_be_numeric(bytes) {
             match numeric_name(bytes, numeric_family(family)) {
                 Numeric::Address(address) => {
@@ -588,18 +619,170 @@ fn by_name_static_untraced(
                 Numeric::NotNumeric => {}
             }
         }
+        let keepable = !trace::tracing();
+        if keepable
+            && kept
+                .as_ref()
+                .is_some_and(|k| replay(k, bytes, family, entry, buffer))
+        {
+            return entry as *mut hostent;
+        }
+        let start = memo::start();
+        let saved_errno = get_errno();
+        if keepable {
+            set_errno(Errno(ERRNO_UNTOUCHED));
+        }
         let mut result: *mut hostent = core::ptr::null_mut();
         let mut h_errno: c_int = 0;
         // SAFETY: the thread's own result and buffer.
         buffer.fill_growing(|buf, len| unsafe {
             by_name_entry(name, family, entry, buf, len, &mut result, &mut h_errno)
         });
+        let errno = match get_errno() {
+            Errno(ERRNO_UNTOUCHED) => {
+                set_errno(saved_errno);
+                None
+            }
+            Errno(errno) => Some(errno),
+        };
         if h_errno != 0 {
             set_h_errno(h_errno);
+        }
+        if keepable && !result.is_null() {
+            keep_answer(
+                kept,
+                start,
+                (bytes, family),
+                entry,
+                buffer,
+                (errno, h_errno),
+            );
         }
         result
     })
 }
+
+/// Keeps the answer just written to `entry` for the key (name or address bytes, family), with the
+/// errno (`None`: untouched) and h_errno (0: not set) the lookup left, when what it relied on
+/// allows (see [`KeptHost`]).
+fn keep_answer(
+    kept: &mut Option<KeptHost>,
+    start: memo::Start,
+    (key, family): (&[u8], c_int),
+    entry: &hostent,
+    buffer: &mut ThreadBuffer,
+    (errno, h_errno): (Option<c_int>, c_int),
+) {
+    let Some((stamp, until)) = memo::files_stamp_kept(start) else {
+        return;
+    };
+    let (base, len) = buffer.raw();
+    // SAFETY: `entry` was just written into the thread's buffer of `len` bytes at `base`.
+    let Some(end) = (unsafe { extent(entry, base as usize, len) }) else {
+        return;
+    };
+    // SAFETY: `end <= len` bytes of the thread's own buffer.
+    let bytes_written = unsafe { core::slice::from_raw_parts(base, end) };
+    *kept = Some(KeptHost {
+        name: Box::from(key),
+        family,
+        stamp,
+        until,
+        entry: *entry,
+        base: base as usize,
+        bytes: bytes_written.to_vec(),
+        errno,
+        h_errno,
+    });
+}
+
+/// Writes `kept` again when it is the answer for `name` in `family` and still holds (the same
+/// buffer, nothing it came from changed); false otherwise (nothing written).
+fn replay(
+    kept: &KeptHost,
+    name: &[u8],
+    family: c_int,
+    entry: &mut hostent,
+    buffer: &mut ThreadBuffer,
+) -> bool {
+    if kept.family != family || *kept.name != *name {
+        return false;
+    }
+    let (base, len) = buffer.raw();
+    if base as usize != kept.base || kept.bytes.len() > len {
+        return false;
+    }
+    if !memo::files_stamp_holds(kept.stamp, kept.until) {
+        return false;
+    }
+    // SAFETY: the thread's own buffer has `len >= kept.bytes.len()` bytes at `base`; `kept.bytes`
+    // is a separate allocation.
+    unsafe { core::ptr::copy_nonoverlapping(kept.bytes.as_ptr(), base, kept.bytes.len()) };
+    *entry = kept.entry;
+    if let Some(errno) = kept.errno {
+        set_errno(Errno(errno));
+    }
+    if kept.h_errno != 0 {
+        set_h_errno(kept.h_errno);
+    }
+    true
+}
+
+/// The end (an offset from `base`) of everything `entry` points to: its name, its alias and address
+/// arrays and what they point to; `None` when any of it is not within the `len` bytes at `base`.
+///
+/// # Safety
+/// `base` is valid for reads of `len` bytes.
+unsafe fn extent(entry: &hostent, base: usize, len: usize) -> Option<usize> {
+    let limit = base.checked_add(len)?;
+    let mut end = 0;
+    let mut cover = |at: usize, size: usize| -> Option<()> {
+        let stop = at.checked_add(size)?;
+        if at < base || stop > limit {
+            return None;
+        }
+        end = end.max(stop - base);
+        Some(())
+    };
+    // A NUL-terminated string within the buffer: its length with the NUL.
+    let string_size = |at: usize| -> Option<usize> {
+        if at < base || at >= limit {
+            return None;
+        }
+        // SAFETY: `at..limit` is within the caller's `len` bytes at `base`.
+        let rest = unsafe { core::slice::from_raw_parts(at as *const u8, limit - at) };
+        rest.iter().position(|&b| b == 0).map(|nul| nul + 1)
+    };
+    let name = entry.h_name as usize;
+    cover(name, string_size(name)?)?;
+    let address_size = usize::try_from(entry.h_length).ok()?;
+    for (array, is_addresses) in [
+        (entry.h_aliases as usize, false),
+        (entry.h_addr_list as usize, true),
+    ] {
+        let mut slot = array;
+        loop {
+            cover(slot, POINTER_SIZE)?;
+            // SAFETY: the slot was just found within the buffer; the buffer is 8-aligned and the
+            // arrays are written pointer-aligned, but the read does not rely on it.
+            let item = unsafe { (slot as *const usize).read_unaligned() };
+            if item == 0 {
+                break;
+            }
+            let size = if is_addresses {
+                address_size
+            } else {
+                string_size(item)?
+            };
+            cover(item, size)?;
+            slot += POINTER_SIZE;
+        }
+    }
+    Some(end)
+}
+
+/// The size of a pointer in the entry's arrays.
+const POINTER_SIZE: usize = core::mem::size_of::<usize>();
 
 /// `gethostbyname(name)` — looks an IPv4 host up by name.
 ///
@@ -860,7 +1043,34 @@ unsafe fn by_address_static(
         let Ok(mut state) = cell.try_borrow_mut() else {
             return core::ptr::null_mut();
         };
-        let ThreadResult { entry, buffer } = &mut **state;
+        let ThreadResult {
+            entry,
+            buffer,
+            kept,
+        } = &mut **state;
+        // Kept as gethostbyname's answers are (see `KeptHost`), keyed by the address's bytes.
+        let keepable = !trace::tracing() && !addr.is_null() && (len == 4 || len == 16);
+        let key: &[u8] = if keepable {
+            // SAFETY: `addr` is non-null with `len` readable bytes (caller's contract).
+            unsafe { core::slice::from_raw_parts(addr.cast::<u8>(), len as usize) }
+        } else {
+            &[]
+        };
+        if keepable {
+            crate::sys::call::keep_results();
+        }
+        if keepable
+            && kept
+                .as_ref()
+                .is_some_and(|k| replay(k, key, r#type, entry, buffer))
+        {
+            return entry as *mut hostent;
+        }
+        let start = memo::start();
+        let saved_errno = get_errno();
+        if keepable {
+            set_errno(Errno(ERRNO_UNTOUCHED));
+        }
         let mut result: *mut hostent = core::ptr::null_mut();
         let mut h_errno: c_int = 0;
         // SAFETY: `addr` per the caller; the thread's own result and buffer.
@@ -876,8 +1086,18 @@ unsafe fn by_address_static(
                 &mut h_errno,
             )
         });
+        let errno = match get_errno() {
+            Errno(ERRNO_UNTOUCHED) => {
+                set_errno(saved_errno);
+                None
+            }
+            Errno(errno) => Some(errno),
+        };
         if h_errno != 0 {
             set_h_errno(h_errno);
+        }
+        if keepable && !result.is_null() {
+            keep_answer(kept, start, (key, r#type), entry, buffer, (errno, h_errno));
         }
         result
     })
@@ -1015,7 +1235,11 @@ pub extern "C" fn gethostent() -> *mut hostent {
             let Ok(mut state) = cell.try_borrow_mut() else {
                 return core::ptr::null_mut();
             };
-            let ThreadResult { entry, buffer } = &mut **state;
+            let ThreadResult {
+                entry,
+                buffer,
+                kept: _,
+            } = &mut **state;
             let mut result: *mut hostent = core::ptr::null_mut();
             // SAFETY: the thread's own result and buffer.
             buffer.fill_growing(|buf, len| unsafe {

@@ -17,6 +17,7 @@ mod trace_line;
 
 /// `struct hostent`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct hostent {
     pub h_name: *mut c_char,
     pub h_aliases: *mut *mut c_char,
