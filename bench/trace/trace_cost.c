@@ -68,20 +68,24 @@ static int compare(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-#define ROUNDS 15
+/* Many short rounds, the order swapped every round: a system call's time on this VM moves by tens of
+ * percent from round to round, and whichever library ran second would otherwise always meet the
+ * same state. */
+#define ROUNDS 61
 static void measure(FILE *csv, const char *name, void (*run)(const struct lib *, long), const struct lib *traced,
                     const struct lib *untraced, long n) {
     double with[ROUNDS], without[ROUNDS];
     run(traced, n / 10);
     run(untraced, n / 10);
     for (int r = 0; r < ROUNDS; r++) {
+        const struct lib *first = r % 2 ? untraced : traced, *second = r % 2 ? traced : untraced;
         double t0 = now_ns();
-        run(traced, n);
+        run(first, n);
         double t1 = now_ns();
-        run(untraced, n);
+        run(second, n);
         double t2 = now_ns();
-        with[r] = (t1 - t0) / n;
-        without[r] = (t2 - t1) / n;
+        with[r] = (r % 2 ? t2 - t1 : t1 - t0) / n;
+        without[r] = (r % 2 ? t1 - t0 : t2 - t1) / n;
     }
     qsort(with, ROUNDS, sizeof(double), compare);
     qsort(without, ROUNDS, sizeof(double), compare);

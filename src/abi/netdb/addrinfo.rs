@@ -44,14 +44,75 @@ pub unsafe extern "C" fn getaddrinfo(
     hints: *const addrinfo,
     res: *mut *mut addrinfo,
 ) -> c_int {
+    // Untraced (the usual case): the lookup alone, without the traced path's timer and frame.
+    if !trace::tracing() {
+        // SAFETY: the caller's guarantees pass on unchanged.
+        return unsafe { getaddrinfo_untraced(node, service, hints, res) };
+    }
+    // SAFETY: as above.
+    unsafe { getaddrinfo_traced(node, service, hints, res) }
+}
+
+/// [`getaddrinfo`] when calls may be traced (the first call learns whether they are).
+///
+/// # Safety
+/// As for `getaddrinfo`.
+#[cold]
+#[inline(never)]
+unsafe fn getaddrinfo_traced(
+    node: *const c_char,
+    service: *const c_char,
+    hints: *const addrinfo,
+    res: *mut *mut addrinfo,
+) -> c_int {
     let timer = trace::start_lookup();
     // SAFETY: the caller's guarantees pass on unchanged.
     let code = unsafe { getaddrinfo_untraced(node, service, hints, res) };
     if let Some(timer) = timer {
+        // The literal lane notes nothing (it is the untraced hot path): asked again here.
+        // SAFETY: as above.
+        if unsafe { took_literal_lane(node, service, hints) } {
+            trace::note_source(trace::Source::Numeric);
+        }
         // SAFETY: as above; `*res` is the list just built when the call succeeded.
         unsafe { trace_getaddrinfo(timer, node, service, hints, code, res) };
     }
     code
+}
+
+/// The hints as Rust values.
+///
+/// # Safety
+/// `hints` is NULL or points to a `struct addrinfo`.
+#[inline(always)]
+unsafe fn hints_of(hints: *const addrinfo) -> Option<Hints> {
+    // SAFETY: per the caller.
+    unsafe { hints.as_ref() }.map(|h| Hints {
+        flags: h.ai_flags,
+        family: h.ai_family,
+        socktype: h.ai_socktype,
+        protocol: h.ai_protocol,
+    })
+}
+
+/// Whether a call with these arguments is answered by the literal lane.
+///
+/// # Safety
+/// As for `getaddrinfo`.
+unsafe fn took_literal_lane(
+    node: *const c_char,
+    service: *const c_char,
+    hints: *const addrinfo,
+) -> bool {
+    // SAFETY: per the caller.
+    let (node, service, hints) = unsafe {
+        (
+            optional_bytes(node),
+            optional_bytes(service),
+            hints_of(hints),
+        )
+    };
+    literal_getaddrinfo(node, service, hints.as_ref()).is_some()
 }
 
 /// The trace line of a getaddrinfo call: its arguments, return value, how many results, the source.
@@ -108,24 +169,16 @@ unsafe fn getaddrinfo_untraced(
     // SAFETY: the caller passes NULL or NUL-terminated strings.
     let (node, service) = unsafe { (optional_bytes(node), optional_bytes(service)) };
     // SAFETY: the caller passes NULL or a valid `struct addrinfo`.
-    let hints = unsafe { hints.as_ref() }.map(|h| Hints {
-        flags: h.ai_flags,
-        family: h.ai_family,
-        socktype: h.ai_socktype,
-        protocol: h.ai_protocol,
-    });
+    let hints = unsafe { hints_of(hints) };
     // The file reads of a lookup may touch errno; it is restored unless the result is EAI_SYSTEM.
     let saved_errno = get_errno();
     let packed = match literal_getaddrinfo(node, service, hints.as_ref()) {
-        Some(literal) => {
-            trace::note_source(trace::Source::Numeric);
-            pack(
-                literal.flags,
-                slice::from_ref(&literal.destination),
-                &literal.services,
-                None,
-            )
-        }
+        Some(literal) => pack(
+            literal.flags,
+            slice::from_ref(&literal.destination),
+            &literal.services,
+            None,
+        ),
         None => resolve_and_pack(node, service, hints.as_ref()),
     };
     set_errno(saved_errno);
