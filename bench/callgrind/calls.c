@@ -9,6 +9,7 @@
  *   hbn     gethostbyname("localhost") (hosts file)
  *   hba     gethostbyaddr(127.0.0.1) (hosts file)
  *   sbn     getservbyname("tcpmux", "tcp")
+ *   sent    setservent(0), getservent to the end, endservent: one enumeration of the services file
  *   dual    getaddrinfo("dual.test", NULL), AF_UNSPEC, SOCK_STREAM: the DNS cache after the first call
  *           (only inside bench/netns.sh's namespaces, where a DNS server of ours answers)
  * each getaddrinfo paired with its library's freeaddrinfo. count.sh gives the count per call. */
@@ -27,6 +28,9 @@ typedef int (*gni_fn)(const struct sockaddr *, socklen_t, char *, socklen_t, cha
 typedef struct hostent *(*hostbyname_fn)(const char *);
 typedef struct hostent *(*hostbyaddr_fn)(const void *, socklen_t, int);
 typedef struct servent *(*servbyname_fn)(const char *, const char *);
+typedef struct servent *(*servent_fn)(void);
+typedef void (*setent_fn)(int);
+typedef void (*endent_fn)(void);
 
 static const char *const ipv6_texts[] = {"2001:db8::8a2e:370:7334", "::1", "::ffff:1.2.3.4",
                                           "fe80::1ff:fe23:4567:890a", "2001:4860:4860::8888", "ff02::1:ff00:1",
@@ -52,6 +56,9 @@ int main(int argc, char **argv) {
     hostbyname_fn hbn = (hostbyname_fn)symbol(lib, "gethostbyname");
     hostbyaddr_fn hba = (hostbyaddr_fn)symbol(lib, "gethostbyaddr");
     servbyname_fn sbn = (servbyname_fn)symbol(lib, "getservbyname");
+    setent_fn setserv = (setent_fn)symbol(lib, "setservent");
+    servent_fn nextserv = (servent_fn)symbol(lib, "getservent");
+    endent_fn endserv = (endent_fn)symbol(lib, "endservent");
     struct addrinfo hdual = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
     struct in_addr loopback = {htonl(INADDR_LOOPBACK)};
     struct addrinfo h4 = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV, .ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
@@ -59,7 +66,7 @@ int main(int argc, char **argv) {
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(80)};
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     /* The case is found once: the loop's own cost stays a few instructions per call. */
-    static const char *const names[] = {"v4", "v6", "pton6", "gni", "gnin", "hbn", "hba", "sbn", "dual"};
+    static const char *const names[] = {"v4", "v6", "pton6", "gni", "gnin", "hbn", "hba", "sbn", "dual", "sent"};
     int which = -1;
     for (int c = 0; c < (int)(sizeof names / sizeof names[0]); c++)
         if (!strcmp(what, names[c])) which = c;
@@ -112,6 +119,11 @@ int main(int argc, char **argv) {
             sink += (unsigned long)s->s_port;
             break;
         }
+        case 9:
+            setserv(0);
+            while (nextserv()) sink++;
+            endserv();
+            break;
         default:
             if (gai("dual.test", NULL, &hdual, &res) || !res->ai_next) return 1;
             sink += res->ai_addrlen;

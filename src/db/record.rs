@@ -181,6 +181,12 @@ impl<E: AsRef<Record>> Table<E> {
         line_address: usize,
         line_len: usize,
     ) -> (Option<usize>, Fit) {
+        if line_len >= self.worst_need {
+            return (
+                position.lt(&self.entries.len()).then_some(position),
+                Fit::Fits,
+            );
+        }
         match self.entries.get(position) {
             Some(entry) => (
                 Some(position),

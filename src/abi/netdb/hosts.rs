@@ -7,13 +7,13 @@
 
 use core::cell::RefCell;
 use core::ffi::{c_char, c_int, c_void};
-use std::sync::Arc;
 
-use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::buffer::{c_bytes, fail, CBuffer, ThreadBuffer};
+use super::enumeration::{self, Enumeration};
 use super::hostent;
 use super::hosts_dns::{self, SourceOutcome};
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
-use crate::db::cache::{guard, Lock};
+use crate::db::cache::Lock;
 use crate::db::host_conf::host_conf;
 use crate::db::hosts::{
     hosts_file, numeric_name, with_hosts_file, Address, HostsFile, Numeric, View, HOSTENT_DATA,
@@ -33,15 +33,8 @@ const HOST_NOT_FOUND: c_int = 1;
 /// then the name.
 const NUMERIC_HEADER: usize = 16 + 2 * POINTER + POINTER;
 
-struct Enumeration {
-    file: Option<Arc<HostsFile>>,
-    position: usize,
-}
-
-static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
-    file: None,
-    position: 0,
-});
+/// Where `gethostent` is (see [`enumeration`]).
+static ENUMERATION: Lock<Enumeration<HostsFile>> = Lock::new(Enumeration::new());
 
 struct ThreadResult {
     entry: hostent,
@@ -1112,10 +1105,8 @@ unsafe fn by_address_static(
 /// - [Linux](https://man7.org/linux/man-pages/man3/sethostent.3.html)
 #[no_mangle]
 pub extern "C" fn sethostent(stayopen: c_int) {
-    let _call = Call::enter();
     let _ = stayopen;
-    let file = keeping_errno(hosts_file);
-    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+    enumeration::restart(&ENUMERATION, hosts_file);
 }
 
 /// `endhostent()` — ends the enumeration of the hosts file.
@@ -1127,11 +1118,7 @@ pub extern "C" fn sethostent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endhostent.3.html)
 #[no_mangle]
 pub extern "C" fn endhostent() {
-    let _call = Call::enter();
-    *guard(&ENUMERATION) = Enumeration {
-        file: None,
-        position: 0,
-    };
+    enumeration::end(&ENUMERATION);
 }
 
 /// `gethostent_r(result_buf, buf, buflen, result, h_errnop)` — the next IPv4 entry of the hosts file
@@ -1153,7 +1140,6 @@ pub unsafe extern "C" fn gethostent_r(
     result: *mut *mut hostent,
     h_errnop: *mut c_int,
 ) -> c_int {
-    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { gethostent_r_impl(result_buf, buf, buflen, result, h_errnop) }
 }
@@ -1172,50 +1158,40 @@ unsafe fn gethostent_r_impl(
 ) -> c_int {
     let _ = h_errnop;
     set_result(result, core::ptr::null_mut());
-    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
-    let needs_file = guard(&ENUMERATION).file.is_none();
-    let loaded = if needs_file {
-        keeping_errno(hosts_file)
-    } else {
-        None
-    };
-    let mut state = guard(&ENUMERATION);
-    if state.file.is_none() {
-        state.file = loaded;
-        state.position = 0;
-    }
-    let Some(file) = state.file.clone() else {
-        // Unlike services and protocols, glibc sets errno here.
-        return fail(libc::ENOENT);
-    };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
     let line_len = buffer.len().saturating_sub(HOSTENT_DATA);
-    match file.next_fits(
-        state.position,
-        View::Inet,
-        buffer.address(HOSTENT_DATA),
-        line_len,
-    ) {
-        (_, Fit::TooSmall) => fail(libc::ERANGE),
-        (None, Fit::Fits) => libc::ENOENT,
-        (Some(index), Fit::Fits) => {
-            if result_buf.is_null() {
-                return libc::EINVAL;
+    enumeration::step(&ENUMERATION, hosts_file, |file, position| {
+        match file.next_fits(
+            *position,
+            View::Inet,
+            buffer.address(HOSTENT_DATA),
+            line_len,
+        ) {
+            (_, Fit::TooSmall) => fail(libc::ERANGE),
+            (None, Fit::Fits) => libc::ENOENT,
+            (Some(index), Fit::Fits) => {
+                if result_buf.is_null() {
+                    return libc::EINVAL;
+                }
+                *position = index + 1;
+                // SAFETY: the caller's hostent, non-null.
+                write_line(
+                    file,
+                    index,
+                    View::Inet,
+                    unsafe { &mut *result_buf },
+                    &mut buffer,
+                );
+                set_result(result, result_buf);
+                0
             }
-            state.position = index + 1;
-            // SAFETY: the caller's hostent, non-null.
-            write_line(
-                &file,
-                index,
-                View::Inet,
-                unsafe { &mut *result_buf },
-                &mut buffer,
-            );
-            set_result(result, result_buf);
-            0
         }
-    }
+    })
+    .unwrap_or_else(|| {
+        // Unlike services and protocols, glibc sets errno here.
+        fail(libc::ENOENT)
+    })
 }
 
 /// `gethostent()` — the next IPv4 entry of the hosts file.
@@ -1227,7 +1203,6 @@ unsafe fn gethostent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostent.3.html)
 #[no_mangle]
 pub extern "C" fn gethostent() -> *mut hostent {
-    let _call = Call::enter();
     let saved = get_errno();
     set_errno(Errno(0));
     {

@@ -6,6 +6,7 @@ use core::ffi::{c_char, c_int};
 
 pub mod addrinfo;
 pub mod buffer;
+mod enumeration;
 pub mod herror;
 pub mod hosts;
 mod hosts_dns;

@@ -3,12 +3,12 @@
 
 use core::cell::RefCell;
 use core::ffi::{c_char, c_int};
-use std::sync::Arc;
 
-use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::buffer::{c_bytes, fail, CBuffer, ThreadBuffer};
+use super::enumeration::{self, Enumeration};
 use super::netent;
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
-use crate::db::cache::{guard, Lock};
+use crate::db::cache::Lock;
 use crate::db::networks::{networks_file, NetworksFile};
 use crate::db::record::Fit;
 use crate::sys::call::Call;
@@ -18,15 +18,8 @@ use crate::trace::{self, Source};
 const HOST_NOT_FOUND: c_int = 1;
 const NETDB_INTERNAL: c_int = -1;
 
-struct Enumeration {
-    file: Option<Arc<NetworksFile>>,
-    position: usize,
-}
-
-static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
-    file: None,
-    position: 0,
-});
+/// Where `getnetent` is (see [`enumeration`]).
+static ENUMERATION: Lock<Enumeration<NetworksFile>> = Lock::new(Enumeration::new());
 
 struct ThreadResult {
     entry: netent,
@@ -326,10 +319,8 @@ fn net_name(entry: &netent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setnetent.3.html)
 #[no_mangle]
 pub extern "C" fn setnetent(stayopen: c_int) {
-    let _call = Call::enter();
     let _ = stayopen;
-    let file = keeping_errno(networks_file);
-    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+    enumeration::restart(&ENUMERATION, networks_file);
 }
 
 /// `endnetent()` — ends the enumeration of the networks database.
@@ -341,11 +332,7 @@ pub extern "C" fn setnetent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endnetent.3.html)
 #[no_mangle]
 pub extern "C" fn endnetent() {
-    let _call = Call::enter();
-    *guard(&ENUMERATION) = Enumeration {
-        file: None,
-        position: 0,
-    };
+    enumeration::end(&ENUMERATION);
 }
 
 /// `getnetent_r(result_buf, buf, buflen, result, h_errnop)` — the next entry of the networks database.
@@ -366,7 +353,6 @@ pub unsafe extern "C" fn getnetent_r(
     result: *mut *mut netent,
     h_errnop: *mut c_int,
 ) -> c_int {
-    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getnetent_r_impl(result_buf, buf, buflen, result, h_errnop) }
 }
@@ -388,43 +374,33 @@ unsafe fn getnetent_r_impl(
         // SAFETY: writable per the caller.
         unsafe { *result = core::ptr::null_mut() };
     }
-    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
-    let needs_file = guard(&ENUMERATION).file.is_none();
-    let loaded = if needs_file {
-        keeping_errno(networks_file)
-    } else {
-        None
-    };
-    let mut state = guard(&ENUMERATION);
-    if state.file.is_none() {
-        state.file = loaded;
-        state.position = 0;
-    }
-    let Some(file) = state.file.clone() else {
-        // Unlike services and protocols, glibc sets errno here.
-        return fail(libc::ENOENT);
-    };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    match file
-        .table
-        .next_fits(state.position, buffer.address(0), buffer.len())
-    {
-        (_, Fit::TooSmall) => fail(libc::ERANGE),
-        (None, Fit::Fits) => libc::ENOENT,
-        (Some(index), Fit::Fits) => {
-            if result_buf.is_null() || result.is_null() {
-                return libc::EINVAL;
+    enumeration::step(&ENUMERATION, networks_file, |file, position| {
+        match file
+            .table
+            .next_fits(*position, buffer.address(0), buffer.len())
+        {
+            (_, Fit::TooSmall) => fail(libc::ERANGE),
+            (None, Fit::Fits) => libc::ENOENT,
+            (Some(index), Fit::Fits) => {
+                if result_buf.is_null() || result.is_null() {
+                    return libc::EINVAL;
+                }
+                *position = index + 1;
+                // SAFETY: non-null caller objects.
+                unsafe {
+                    write_entry(file, index, &mut *result_buf, &mut buffer);
+                    *result = result_buf;
+                }
+                0
             }
-            state.position = index + 1;
-            // SAFETY: non-null caller objects.
-            unsafe {
-                write_entry(&file, index, &mut *result_buf, &mut buffer);
-                *result = result_buf;
-            }
-            0
         }
-    }
+    })
+    .unwrap_or_else(|| {
+        // Unlike services and protocols, glibc sets errno here.
+        fail(libc::ENOENT)
+    })
 }
 
 /// `getnetent()` — the next entry of the networks database.
@@ -436,7 +412,6 @@ unsafe fn getnetent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getnetent.3.html)
 #[no_mangle]
 pub extern "C" fn getnetent() -> *mut netent {
-    let _call = Call::enter();
     let saved = get_errno();
     set_errno(Errno(0));
     {

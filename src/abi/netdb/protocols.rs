@@ -2,28 +2,19 @@
 
 use core::cell::RefCell;
 use core::ffi::{c_char, c_int};
-use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::enumeration::{self, Enumeration};
 use super::protoent;
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
-use crate::db::cache::{guard, Lock};
+use crate::db::cache::Lock;
 use crate::db::protocols::{protocols_file, ProtocolsFile};
 use crate::db::record::Fit;
 use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
-/// Where `getprotoent` is: the file it enumerates (kept until `setprotoent`/`endprotoent`, like glibc's
-/// open stream) and the next entry.
-struct Enumeration {
-    file: Option<Arc<ProtocolsFile>>,
-    position: usize,
-}
-
-static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
-    file: None,
-    position: 0,
-});
+/// Where `getprotoent` is (see [`enumeration`]).
+static ENUMERATION: Lock<Enumeration<ProtocolsFile>> = Lock::new(Enumeration::new());
 
 struct ThreadResult {
     entry: protoent,
@@ -293,10 +284,8 @@ fn protocol_name(entry: &protoent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn setprotoent(stayopen: c_int) {
-    let _call = Call::enter();
     let _ = stayopen;
-    let file = keeping_errno(protocols_file);
-    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+    enumeration::restart(&ENUMERATION, protocols_file);
 }
 
 /// `endprotoent()` — ends the enumeration of the protocols database.
@@ -308,11 +297,7 @@ pub extern "C" fn setprotoent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn endprotoent() {
-    let _call = Call::enter();
-    *guard(&ENUMERATION) = Enumeration {
-        file: None,
-        position: 0,
-    };
+    enumeration::end(&ENUMERATION);
 }
 
 /// `getprotoent_r(result_buf, buf, buflen, result)` — the next entry of the protocols database.
@@ -333,7 +318,6 @@ pub unsafe extern "C" fn getprotoent_r(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
-    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getprotoent_r_impl(result_buf, buf, buflen, result) }
 }
@@ -353,42 +337,30 @@ unsafe fn getprotoent_r_impl(
         // SAFETY: writable per the caller.
         unsafe { *result = core::ptr::null_mut() };
     }
-    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
-    let needs_file = guard(&ENUMERATION).file.is_none();
-    let loaded = if needs_file {
-        keeping_errno(protocols_file)
-    } else {
-        None
-    };
-    let mut state = guard(&ENUMERATION);
-    if state.file.is_none() {
-        state.file = loaded;
-        state.position = 0;
-    }
-    let Some(file) = state.file.clone() else {
-        return libc::ENOENT;
-    };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    match file
-        .table
-        .next_fits(state.position, buffer.address(0), buffer.len())
-    {
-        (_, Fit::TooSmall) => fail(libc::ERANGE),
-        (None, Fit::Fits) => libc::ENOENT,
-        (Some(index), Fit::Fits) => {
-            if result_buf.is_null() || result.is_null() {
-                return libc::EINVAL;
+    enumeration::step(&ENUMERATION, protocols_file, |file, position| {
+        match file
+            .table
+            .next_fits(*position, buffer.address(0), buffer.len())
+        {
+            (_, Fit::TooSmall) => fail(libc::ERANGE),
+            (None, Fit::Fits) => libc::ENOENT,
+            (Some(index), Fit::Fits) => {
+                if result_buf.is_null() || result.is_null() {
+                    return libc::EINVAL;
+                }
+                *position = index + 1;
+                // SAFETY: non-null caller objects.
+                unsafe {
+                    write_entry(file, index, &mut *result_buf, &mut buffer);
+                    *result = result_buf;
+                }
+                0
             }
-            state.position = index + 1;
-            // SAFETY: non-null caller objects.
-            unsafe {
-                write_entry(&file, index, &mut *result_buf, &mut buffer);
-                *result = result_buf;
-            }
-            0
         }
-    }
+    })
+    .unwrap_or(libc::ENOENT)
 }
 
 /// `getprotoent()` — the next entry of the protocols database.
@@ -400,7 +372,6 @@ unsafe fn getprotoent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotoent.3.html)
 #[no_mangle]
 pub extern "C" fn getprotoent() -> *mut protoent {
-    let _call = Call::enter();
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {

@@ -2,28 +2,19 @@
 
 use core::cell::RefCell;
 use core::ffi::{c_char, c_int};
-use std::sync::Arc;
 
 use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::enumeration::{self, Enumeration};
 use super::servent;
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
-use crate::db::cache::{guard, Lock};
+use crate::db::cache::Lock;
 use crate::db::record::Fit;
 use crate::db::services::{services_file, with_services_file, ServicesFile};
 use crate::sys::call::Call;
 use crate::trace::{self, Source};
 
-/// Where `getservent` is: the file it enumerates (kept until `setservent`/`endservent`, like glibc's
-/// open stream) and the next entry.
-struct Enumeration {
-    file: Option<Arc<ServicesFile>>,
-    position: usize,
-}
-
-static ENUMERATION: Lock<Enumeration> = Lock::new(Enumeration {
-    file: None,
-    position: 0,
-});
+/// Where `getservent` is (see [`enumeration`]).
+static ENUMERATION: Lock<Enumeration<ServicesFile>> = Lock::new(Enumeration::new());
 
 struct ThreadResult {
     entry: servent,
@@ -329,10 +320,8 @@ fn service_name(entry: &servent) -> *const c_char {
 /// - [Linux](https://man7.org/linux/man-pages/man3/setservent.3.html)
 #[no_mangle]
 pub extern "C" fn setservent(stayopen: c_int) {
-    let _call = Call::enter();
     let _ = stayopen;
-    let file = keeping_errno(services_file);
-    *guard(&ENUMERATION) = Enumeration { file, position: 0 };
+    enumeration::restart(&ENUMERATION, services_file);
 }
 
 /// `endservent()` — ends the enumeration of the services database.
@@ -344,11 +333,7 @@ pub extern "C" fn setservent(stayopen: c_int) {
 /// - [Linux](https://man7.org/linux/man-pages/man3/endservent.3.html)
 #[no_mangle]
 pub extern "C" fn endservent() {
-    let _call = Call::enter();
-    *guard(&ENUMERATION) = Enumeration {
-        file: None,
-        position: 0,
-    };
+    enumeration::end(&ENUMERATION);
 }
 
 /// `getservent_r(result_buf, buf, buflen, result)` — the next entry of the services database.
@@ -369,7 +354,6 @@ pub unsafe extern "C" fn getservent_r(
     buflen: usize,
     result: *mut *mut servent,
 ) -> c_int {
-    let _call = Call::enter();
     // SAFETY: the caller's guarantees pass on unchanged.
     unsafe { getservent_r_impl(result_buf, buf, buflen, result) }
 }
@@ -389,42 +373,30 @@ unsafe fn getservent_r_impl(
         // SAFETY: writable per the caller.
         unsafe { *result = core::ptr::null_mut() };
     }
-    // The file is loaded (I/O) before the enumeration lock is taken, never under it.
-    let needs_file = guard(&ENUMERATION).file.is_none();
-    let loaded = if needs_file {
-        keeping_errno(services_file)
-    } else {
-        None
-    };
-    let mut state = guard(&ENUMERATION);
-    if state.file.is_none() {
-        state.file = loaded;
-        state.position = 0;
-    }
-    let Some(file) = state.file.clone() else {
-        return libc::ENOENT;
-    };
     // SAFETY: the caller passes `buflen` writable bytes at `buf`.
     let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    match file
-        .table
-        .next_fits(state.position, buffer.address(0), buffer.len())
-    {
-        (_, Fit::TooSmall) => fail(libc::ERANGE),
-        (None, Fit::Fits) => libc::ENOENT,
-        (Some(index), Fit::Fits) => {
-            if result_buf.is_null() || result.is_null() {
-                return libc::EINVAL;
+    enumeration::step(&ENUMERATION, services_file, |file, position| {
+        match file
+            .table
+            .next_fits(*position, buffer.address(0), buffer.len())
+        {
+            (_, Fit::TooSmall) => fail(libc::ERANGE),
+            (None, Fit::Fits) => libc::ENOENT,
+            (Some(index), Fit::Fits) => {
+                if result_buf.is_null() || result.is_null() {
+                    return libc::EINVAL;
+                }
+                *position = index + 1;
+                // SAFETY: non-null caller objects.
+                unsafe {
+                    write_entry(file, index, &mut *result_buf, &mut buffer);
+                    *result = result_buf;
+                }
+                0
             }
-            state.position = index + 1;
-            // SAFETY: non-null caller objects.
-            unsafe {
-                write_entry(&file, index, &mut *result_buf, &mut buffer);
-                *result = result_buf;
-            }
-            0
         }
-    }
+    })
+    .unwrap_or(libc::ENOENT)
 }
 
 /// `getservent()` — the next entry of the services database.
@@ -436,7 +408,6 @@ unsafe fn getservent_r_impl(
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservent.3.html)
 #[no_mangle]
 pub extern "C" fn getservent() -> *mut servent {
-    let _call = Call::enter();
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
         lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
