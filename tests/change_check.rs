@@ -803,3 +803,112 @@ fn kept_gethostbyname_answers_are_the_lookups_own() {
     rewrite(&files.hosts, "127.0.0.1 localhost\n");
     assert_eq!(host_entry("many", 0).0, None);
 }
+
+/// getservbyname's whole answer (name, aliases, port, protocol) and the errno it left, from a call
+/// made with errno set to `marker`; `None` for NULL.
+#[allow(clippy::type_complexity)]
+fn service_entry(
+    name: &str,
+    proto: Option<&str>,
+    marker: i32,
+) -> (Option<(String, Vec<String>, u16, String)>, i32) {
+    let name = CString::new(name).unwrap();
+    let proto = proto.map(|p| CString::new(p).unwrap());
+    // SAFETY: glibc's thread-local errno.
+    unsafe { *libc::__errno_location() = marker };
+    // SAFETY: C strings (or NULL).
+    let entry = unsafe {
+        getservbyname(
+            name.as_ptr(),
+            proto.as_ref().map_or(std::ptr::null(), |p| p.as_ptr()),
+        )
+    };
+    // SAFETY: as above.
+    let errno = unsafe { *libc::__errno_location() };
+    // SAFETY: a non-null entry's strings and NULL-terminated alias list.
+    let found = unsafe { entry.as_ref() }.map(|e| unsafe {
+        let text = |p: *const c_char| CStr::from_ptr(p).to_string_lossy().into_owned();
+        let aliases = (0..)
+            .map(|i| *e.s_aliases.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| text(p))
+            .collect();
+        (
+            text(e.s_name),
+            aliases,
+            u16::from_be(e.s_port as u16),
+            text(e.s_proto),
+        )
+    });
+    (found, errno)
+}
+
+#[test]
+fn kept_getservbyname_answers_are_the_lookups_own() {
+    let files = files();
+    rewrite(
+        &files.services,
+        "many 80/tcp one two\nmany 81/udp three\nother 82/tcp\n",
+    );
+    let expected = |port: u16, proto: &str, aliases: &[&str]| {
+        let aliases = aliases.iter().map(|a| a.to_string()).collect();
+        Some(("many".to_string(), aliases, port, proto.to_string()))
+    };
+    // The first call after the edit asks the file; the next ones may be kept answers: all the same,
+    // errno included, whatever it was before the call.
+    let first = service_entry("many", Some("tcp"), 1234);
+    assert_eq!(first.0, expected(80, "tcp", &["one", "two"]));
+    for marker in [1234, 5, 0] {
+        let again = service_entry("many", Some("tcp"), marker);
+        assert_eq!(again.0, first.0);
+        assert_eq!(again.1, if first.1 == 1234 { marker } else { first.1 });
+    }
+    // What the caller scribbles over the static entry is written again by the next call.
+    // SAFETY: C strings; the entry, its name and its first alias are the thread's, writable.
+    unsafe {
+        let entry = getservbyname(c"many".as_ptr(), c"tcp".as_ptr());
+        *(*entry).s_name = b'X' as c_char;
+        **(*entry).s_aliases = b'Z' as c_char;
+        (*entry).s_port = 99;
+    }
+    assert_eq!(service_entry("many", Some("tcp"), 0).0, first.0);
+    // Another protocol, any protocol, an alias, another name: each its own answer.
+    for _ in 0..2 {
+        assert_eq!(
+            service_entry("many", Some("udp"), 0).0,
+            expected(81, "udp", &["three"])
+        );
+        assert_eq!(service_entry("many", None, 0).0, first.0);
+        assert_eq!(
+            service_entry("three", Some("udp"), 0).0,
+            expected(81, "udp", &["three"])
+        );
+        assert_eq!(service_entry("three", Some("tcp"), 0).0, None);
+        assert_eq!(service_entry("many", Some("tcp"), 0).0, first.0);
+    }
+    // Edits are seen at once: in place, renamed over, deleted.
+    rewrite(&files.services, "many 90/tcp\n");
+    assert_eq!(
+        service_entry("many", Some("tcp"), 0).0,
+        expected(90, "tcp", &[])
+    );
+    replace(&files.services, "many 91/tcp\n");
+    assert_eq!(
+        service_entry("many", Some("tcp"), 0).0,
+        expected(91, "tcp", &[])
+    );
+    std::fs::remove_file(&files.services).unwrap();
+    assert_eq!(service_entry("many", Some("tcp"), 0).0, None);
+    rewrite(&files.services, "http 80/tcp\n");
+    assert_eq!(service_entry("many", Some("tcp"), 0).0, None);
+    // Another file named by the variable: seen by the next call.
+    let other = files.dir.join("other-services");
+    std::fs::write(&other, "many 92/tcp\n").unwrap();
+    std::env::set_var("NETLIBC_SERVICES", &other);
+    assert_eq!(
+        service_entry("many", Some("tcp"), 0).0,
+        expected(92, "tcp", &[])
+    );
+    std::env::set_var("NETLIBC_SERVICES", &files.services);
+    assert_eq!(service_entry("many", Some("tcp"), 0).0, None);
+}

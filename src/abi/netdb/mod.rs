@@ -29,6 +29,7 @@ pub struct hostent {
 
 /// `struct servent`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct servent {
     pub s_name: *mut c_char,
     pub s_aliases: *mut *mut c_char,
