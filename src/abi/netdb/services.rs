@@ -586,10 +586,8 @@ mod tests {
         assert_eq!(end, Some(list + 3 * POINTER));
         // Too short to hold the list's null, or a pointer outside the line: not the layout.
         // SAFETY: fewer readable bytes than there are.
-        assert_eq!(
-            unsafe { extent(&entry, base as usize, list + 2 * POINTER) },
-            None
-        );
+        let short = unsafe { extent(&entry, base as usize, list + 2 * POINTER) };
+        assert_eq!(short, None);
         entry.s_proto = entry.s_aliases.cast();
         // SAFETY: as above.
         assert_eq!(unsafe { extent(&entry, base as usize, 128) }, None);
