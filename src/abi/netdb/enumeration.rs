@@ -7,10 +7,12 @@
 //! enumeration is a library call in [`Call`]'s sense (it loads the file, with the change check and the
 //! environment of that moment).
 
+use core::ffi::{c_char, c_int};
 use std::sync::Arc;
 
-use super::buffer::keeping_errno;
+use super::buffer::{fail, keeping_errno, CBuffer};
 use crate::db::cache::{guard, Lock};
+use crate::db::record::{Fit, Record, Table};
 use crate::sys::call::Call;
 
 /// Where one database's enumeration is: the file it reads and the index of the next entry.
@@ -72,6 +74,47 @@ pub fn step<F, T>(
     let Enumeration { file, position } = &mut *state;
     let file = file.as_deref()?;
     Some(step(file, position))
+}
+
+/// A caller's `get*ent_r` arguments: the entry, the buffer and its length, the result pointer.
+pub type Out<E> = (*mut E, *mut c_char, usize, *mut *mut E);
+
+/// The body of `get*ent_r` for a database whose file is one [`Table`] (services, protocols,
+/// networks): `*result` cleared, then the next entry written by `write` into the caller's objects with
+/// glibc's buffer rules (`ERANGE` when glibc could not read its line into the buffer, `ENOENT` at the
+/// end), the position moved past it. `None` when the file cannot be read.
+///
+/// # Safety
+/// The entry and `result` are null or writable; the buffer is null or has its length in writable bytes.
+pub unsafe fn next_table_entry<F, R: AsRef<Record>, E>(
+    lock: &'static Lock<Enumeration<F>>,
+    load: impl FnOnce() -> Option<Arc<F>>,
+    table: impl FnOnce(&F) -> &Table<R>,
+    write: impl FnOnce(&F, usize, &mut E, &mut CBuffer),
+    (entry, buf, buflen, result): Out<E>,
+) -> Option<c_int> {
+    if !result.is_null() {
+        // SAFETY: writable per the caller.
+        unsafe { *result = core::ptr::null_mut() };
+    }
+    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
+    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
+    step(lock, load, |file, position| {
+        match table(file).next_fits(*position, buffer.address(0), buffer.len()) {
+            (_, Fit::TooSmall) => fail(libc::ERANGE),
+            (None, Fit::Fits) => libc::ENOENT,
+            (Some(_), Fit::Fits) if entry.is_null() || result.is_null() => libc::EINVAL,
+            (Some(index), Fit::Fits) => {
+                *position = index + 1;
+                // SAFETY: non-null caller objects.
+                unsafe {
+                    write(file, index, &mut *entry, &mut buffer);
+                    *result = entry;
+                }
+                0
+            }
+        }
+    })
 }
 
 #[cfg(test)]

@@ -333,34 +333,17 @@ unsafe fn getprotoent_r_impl(
     buflen: usize,
     result: *mut *mut protoent,
 ) -> c_int {
-    if !result.is_null() {
-        // SAFETY: writable per the caller.
-        unsafe { *result = core::ptr::null_mut() };
-    }
-    // SAFETY: the caller passes `buflen` writable bytes at `buf`.
-    let mut buffer = unsafe { CBuffer::new(buf, buflen) };
-    enumeration::step(&ENUMERATION, protocols_file, |file, position| {
-        match file
-            .table
-            .next_fits(*position, buffer.address(0), buffer.len())
-        {
-            (_, Fit::TooSmall) => fail(libc::ERANGE),
-            (None, Fit::Fits) => libc::ENOENT,
-            (Some(index), Fit::Fits) => {
-                if result_buf.is_null() || result.is_null() {
-                    return libc::EINVAL;
-                }
-                *position = index + 1;
-                // SAFETY: non-null caller objects.
-                unsafe {
-                    write_entry(file, index, &mut *result_buf, &mut buffer);
-                    *result = result_buf;
-                }
-                0
-            }
-        }
-    })
-    .unwrap_or(libc::ENOENT)
+    // SAFETY: the caller's pointers, passed on.
+    let next = unsafe {
+        enumeration::next_table_entry(
+            &ENUMERATION,
+            protocols_file,
+            |file| &file.table,
+            write_entry,
+            (result_buf, buf, buflen, result),
+        )
+    };
+    next.unwrap_or(libc::ENOENT)
 }
 
 /// `getprotoent()` — the next entry of the protocols database.
