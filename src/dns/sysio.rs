@@ -183,24 +183,39 @@ impl Socket {
         })
     }
 
-    /// Receives into `buffer`; returns the length and the sender's address when the kernel gave one.
-    pub fn receive(&self, buffer: &mut [u8]) -> Result<(usize, Option<SocketAddr>), Errno> {
+    /// `recvfrom` into `length` bytes at `base`: the length received and the sender's address when
+    /// the kernel gave one.
+    ///
+    /// # Safety
+    /// `base` must be writable for `length` bytes (the kernel only writes to them, never reads).
+    unsafe fn receive_into(
+        &self,
+        base: *mut u8,
+        length: usize,
+    ) -> Result<(usize, Option<SocketAddr>), Errno> {
         // SAFETY: an all-zero sockaddr_in6 is valid.
         let mut raw: RawAddress = unsafe { std::mem::zeroed() };
-        let mut length = std::mem::size_of::<RawAddress>() as u32;
-        // SAFETY: `buffer` is writable for its length, `raw` for `length` bytes, `length` is a u32.
+        let mut raw_length = std::mem::size_of::<RawAddress>() as u32;
+        // SAFETY: `base` is writable for `length` bytes (the caller's contract), `raw` for
+        // `raw_length` bytes, and `raw_length` is a u32.
         let received = check(unsafe {
             syscall6(
                 libc::SYS_recvfrom as usize,
                 self.0 as usize,
-                buffer.as_mut_ptr() as usize,
-                buffer.len(),
+                base as usize,
+                length,
                 0,
                 &mut raw as *mut RawAddress as usize,
-                &mut length as *mut u32 as usize,
+                &mut raw_length as *mut u32 as usize,
             )
         })?;
-        Ok((received, from_raw(&raw, length as usize)))
+        Ok((received, from_raw(&raw, raw_length as usize)))
+    }
+
+    /// Receives into `buffer`; returns the length and the sender's address when the kernel gave one.
+    pub fn receive(&self, buffer: &mut [u8]) -> Result<(usize, Option<SocketAddr>), Errno> {
+        // SAFETY: `buffer` is writable for its length.
+        unsafe { self.receive_into(buffer.as_mut_ptr(), buffer.len()) }
     }
 
     /// Receives one datagram into `buffer`'s spare capacity (nothing is zeroed first: the capacity is
@@ -209,27 +224,14 @@ impl Socket {
     pub fn receive_datagram(&self, buffer: &mut Vec<u8>) -> Result<Option<SocketAddr>, Errno> {
         buffer.clear();
         let spare = buffer.spare_capacity_mut();
-        // SAFETY: an all-zero sockaddr_in6 is valid.
-        let mut raw: RawAddress = unsafe { std::mem::zeroed() };
-        let mut length = std::mem::size_of::<RawAddress>() as u32;
-        // SAFETY: `spare` is writable for its length (the kernel only writes to it, never reads), `raw`
-        // for `length` bytes, and `length` is a u32.
-        let received = check(unsafe {
-            syscall6(
-                libc::SYS_recvfrom as usize,
-                self.0 as usize,
-                spare.as_mut_ptr() as usize,
-                spare.len(),
-                0,
-                &mut raw as *mut RawAddress as usize,
-                &mut length as *mut u32 as usize,
-            )
-        })?;
+        // SAFETY: `spare` is writable for its length.
+        let (received, from) =
+            unsafe { self.receive_into(spare.as_mut_ptr().cast(), spare.len()) }?;
         let received = received.min(buffer.capacity());
         // SAFETY: the kernel wrote `received` bytes (at most the spare capacity, the length it was
         // given) at the start of the spare capacity, which starts at index 0 after `clear`.
         unsafe { buffer.set_len(received) };
-        Ok(from_raw(&raw, length as usize))
+        Ok(from)
     }
 
     /// The pending socket error (`SO_ERROR`), e.g. the result of a non-blocking connect.
