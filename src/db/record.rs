@@ -183,7 +183,7 @@ impl<E: AsRef<Record>> Table<E> {
     ) -> (Option<usize>, Fit) {
         if line_len >= self.worst_need {
             return (
-                position.lt(&self.entries.len()).then_some(position),
+                (position < self.entries.len()).then_some(position),
                 Fit::Fits,
             );
         }
