@@ -22,13 +22,15 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use netlibc::abi::netdb::addrinfo::{freeaddrinfo, getaddrinfo};
 use netlibc::abi::netdb::hosts::{gethostbyaddr, gethostbyname};
 use netlibc::abi::netdb::nameinfo::getnameinfo;
-use netlibc::abi::netdb::services::getservbyname;
+use netlibc::abi::netdb::protocols::{getprotobyname, getprotobynumber};
+use netlibc::abi::netdb::services::{getservbyname, getservbyport};
 
 /// The files of this process (hosts, services, nsswitch.conf), named by the NETLIBC_* variables.
 struct Files {
     dir: PathBuf,
     hosts: PathBuf,
     services: PathBuf,
+    protocols: PathBuf,
 }
 
 fn files() -> MutexGuard<'static, Files> {
@@ -39,15 +41,18 @@ fn files() -> MutexGuard<'static, Files> {
         let files = Files {
             hosts: dir.join("hosts"),
             services: dir.join("services"),
+            protocols: dir.join("protocols"),
             dir,
         };
         // Files only: a name not in the hosts file must not go to DNS.
         std::fs::write(files.dir.join("nsswitch.conf"), "hosts: files\n").unwrap();
         std::fs::write(&files.hosts, "127.0.0.1 localhost\n").unwrap();
         std::fs::write(&files.services, "http 80/tcp\n").unwrap();
+        std::fs::write(&files.protocols, "tcp 6 TCP\n").unwrap();
         std::env::set_var("NETLIBC_NSSWITCH_CONF", files.dir.join("nsswitch.conf"));
         std::env::set_var("NETLIBC_HOSTS", &files.hosts);
         std::env::set_var("NETLIBC_SERVICES", &files.services);
+        std::env::set_var("NETLIBC_PROTOCOLS", &files.protocols);
         // `multi on`: getaddrinfo of "localhost" gathers both lines (two addresses to sort).
         std::fs::write(files.dir.join("host.conf"), "multi on\n").unwrap();
         std::env::set_var("NETLIBC_HOST_CONF", files.dir.join("host.conf"));
@@ -911,4 +916,120 @@ fn kept_getservbyname_answers_are_the_lookups_own() {
     );
     std::env::set_var("NETLIBC_SERVICES", &files.services);
     assert_eq!(service_entry("many", Some("tcp"), 0).0, None);
+}
+
+/// A protoent's or servent's name and aliases, with the errno the call left (errno set to `marker`
+/// before it); `None` for NULL. `call` makes the lookup.
+fn named_entry<E>(
+    marker: i32,
+    call: impl FnOnce() -> *mut E,
+    parts: impl FnOnce(&E) -> (*const c_char, *const *mut c_char, i32),
+) -> (Option<(String, Vec<String>, i32)>, i32) {
+    // SAFETY: glibc's thread-local errno.
+    unsafe { *libc::__errno_location() = marker };
+    let entry = call();
+    // SAFETY: as above.
+    let errno = unsafe { *libc::__errno_location() };
+    // SAFETY: a non-null entry's name and NULL-terminated alias list.
+    let found = unsafe { entry.as_ref() }.map(|e| unsafe {
+        let (name, aliases, number) = parts(e);
+        let text = |p: *const c_char| CStr::from_ptr(p).to_string_lossy().into_owned();
+        let aliases = (0..)
+            .map(|i| *aliases.add(i))
+            .take_while(|p| !p.is_null())
+            .map(|p| text(p))
+            .collect();
+        (text(name), aliases, number)
+    });
+    (found, errno)
+}
+
+fn protocol_by_name(name: &str, marker: i32) -> (Option<(String, Vec<String>, i32)>, i32) {
+    let name = CString::new(name).unwrap();
+    named_entry(
+        marker,
+        // SAFETY: a C string.
+        || unsafe { getprotobyname(name.as_ptr()) },
+        |e| (e.p_name, e.p_aliases, e.p_proto),
+    )
+}
+
+fn protocol_by_number(number: i32, marker: i32) -> (Option<(String, Vec<String>, i32)>, i32) {
+    named_entry(
+        marker,
+        || getprotobynumber(number),
+        |e| (e.p_name, e.p_aliases, e.p_proto),
+    )
+}
+
+fn service_by_port(
+    port: u16,
+    proto: &str,
+    marker: i32,
+) -> (Option<(String, Vec<String>, i32)>, i32) {
+    let proto = CString::new(proto).unwrap();
+    named_entry(
+        marker,
+        // SAFETY: a C string.
+        || unsafe { getservbyport(i32::from(port.to_be()), proto.as_ptr()) },
+        |e| {
+            (
+                e.s_name,
+                e.s_aliases,
+                i32::from(u16::from_be(e.s_port as u16)),
+            )
+        },
+    )
+}
+
+#[test]
+fn kept_protocol_and_port_answers_are_the_lookups_own() {
+    let files = files();
+    rewrite(&files.protocols, "tcp 6 TCP\nudp 17 UDP\n");
+    rewrite(&files.services, "www 80/tcp http\ndns 53/udp\n");
+    let tcp = Some(("tcp".to_string(), vec!["TCP".to_string()], 6));
+    let www = Some(("www".to_string(), vec!["http".to_string()], 80));
+    for marker in [1234, 5, 0] {
+        assert_eq!(protocol_by_name("tcp", marker), (tcp.clone(), 0));
+        assert_eq!(protocol_by_number(6, marker), (tcp.clone(), 0));
+        assert_eq!(service_by_port(80, "tcp", marker), (www.clone(), 0));
+    }
+    // Scribbles over the static entries are written again by the next call.
+    // SAFETY: C strings; the entries and their names are the thread's, writable.
+    unsafe {
+        let entry = getprotobyname(c"tcp".as_ptr());
+        *(*entry).p_name = b'X' as c_char;
+        (*entry).p_proto = 99;
+        let entry = getprotobynumber(6);
+        **(*entry).p_aliases = b'Y' as c_char;
+        let entry = getservbyport(i32::from(80u16.to_be()), c"tcp".as_ptr());
+        *(*entry).s_name = b'Z' as c_char;
+    }
+    assert_eq!(protocol_by_name("tcp", 0).0, tcp);
+    assert_eq!(protocol_by_number(6, 0).0, tcp);
+    assert_eq!(service_by_port(80, "tcp", 0).0, www);
+    // Other questions in between: their own answers.
+    assert_eq!(protocol_by_name("UDP", 0).0.map(|e| e.2), Some(17));
+    assert_eq!(protocol_by_number(17, 0).0.map(|e| e.0), Some("udp".into()));
+    assert_eq!(service_by_port(80, "udp", 0).0, None);
+    assert_eq!(
+        service_by_port(53, "udp", 0).0.map(|e| e.0),
+        Some("dns".into())
+    );
+    assert_eq!(protocol_by_name("tcp", 0).0, tcp);
+    // Edits are seen at once.
+    rewrite(&files.protocols, "tcp 7\n");
+    rewrite(&files.services, "web 80/tcp\n");
+    assert_eq!(
+        protocol_by_name("tcp", 0).0,
+        Some(("tcp".into(), vec![], 7))
+    );
+    assert_eq!(protocol_by_number(6, 0).0, None);
+    assert_eq!(
+        service_by_port(80, "tcp", 0).0.map(|e| e.0),
+        Some("web".into())
+    );
+    replace(&files.protocols, "tcp 6 TCP\n");
+    assert_eq!(protocol_by_number(6, 0).0, tcp);
+    rewrite(&files.services, "http 80/tcp\n");
 }

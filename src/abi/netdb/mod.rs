@@ -14,6 +14,7 @@ pub mod nameinfo;
 pub mod networks;
 pub mod protocols;
 pub mod services;
+mod thread_result;
 mod trace_line;
 
 /// `struct hostent`.
@@ -39,6 +40,7 @@ pub struct servent {
 
 /// `struct protoent`.
 #[repr(C)]
+#[derive(Clone, Copy)]
 pub struct protoent {
     pub p_name: *mut c_char,
     pub p_aliases: *mut *mut c_char,

@@ -1,11 +1,11 @@
 //! The protocols database: `getprotobyname`, `getprotobynumber`, `getprotoent` and their `_r` forms.
 
-use core::cell::RefCell;
 use core::ffi::{c_char, c_int};
 
-use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::buffer::{c_bytes, fail, keeping_errno, CBuffer};
 use super::enumeration::{self, Enumeration};
 use super::protoent;
+use super::thread_result::{lookup_kept, lookup_static, new_result, Slot};
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::Lock;
 use crate::db::protocols::{protocols_file, ProtocolsFile};
@@ -16,29 +16,10 @@ use crate::trace::{self, Source};
 /// Where `getprotoent` is (see [`enumeration`]).
 static ENUMERATION: Lock<Enumeration<ProtocolsFile>> = Lock::new(Enumeration::new());
 
-struct ThreadResult {
-    entry: protoent,
-    buffer: ThreadBuffer,
-}
-
-type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
-
-/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
-fn new_result() -> RefCell<Box<ThreadResult>> {
-    RefCell::new(Box::new(ThreadResult {
-        entry: protoent {
-            p_name: core::ptr::null_mut(),
-            p_aliases: core::ptr::null_mut(),
-            p_proto: 0,
-        },
-        buffer: ThreadBuffer::default(),
-    }))
-}
-
 thread_local! {
-    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
-    static BY_NUMBER: RefCell<Box<ThreadResult>> = new_result();
-    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NAME: Slot<protoent> = new_result();
+    static BY_NUMBER: Slot<protoent> = new_result();
+    static ENTRY: Slot<protoent> = new_result();
 }
 
 /// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
@@ -84,22 +65,6 @@ unsafe fn lookup_r(
         }
     }
     fail(0)
-}
-
-/// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
-fn lookup_static(
-    slot: &'static ThreadSlot,
-    call: impl Fn(*mut protoent, *mut c_char, usize, *mut *mut protoent) -> c_int,
-) -> *mut protoent {
-    slot.with(|cell| {
-        let Ok(mut state) = cell.try_borrow_mut() else {
-            return core::ptr::null_mut();
-        };
-        let ThreadResult { entry, buffer } = &mut **state;
-        let mut result: *mut protoent = core::ptr::null_mut();
-        buffer.fill_growing(|buf, len| call(entry, buf, len, &mut result));
-        result
-    })
 }
 
 /// `getprotobyname_r(name, result_buf, buf, buflen, result)` — looks a protocol up by name or alias
@@ -230,8 +195,10 @@ unsafe fn getprotobynumber_r_impl(
 pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
     let _call = Call::enter();
     let timer = trace::start_lookup();
-    // SAFETY: the string per the caller; the other pointers come from `lookup_static`.
-    let entry = lookup_static(&BY_NAME, |entry, buf, len, result| unsafe {
+    // SAFETY: a C string per the caller.
+    let key = (unsafe { c_bytes(name).unwrap_or_default() }, None);
+    // SAFETY: the string per the caller; the other pointers come from `lookup_kept`.
+    let entry = lookup_kept(&BY_NAME, key, &|entry, buf, len, result| unsafe {
         getprotobyname_r_impl(name, entry, buf, len, result)
     });
     if let Some(timer) = timer {
@@ -253,10 +220,14 @@ pub unsafe extern "C" fn getprotobyname(name: *const c_char) -> *mut protoent {
 pub extern "C" fn getprotobynumber(proto: c_int) -> *mut protoent {
     let _call = Call::enter();
     let timer = trace::start_lookup();
-    // SAFETY: the pointers come from `lookup_static`.
-    let entry = lookup_static(&BY_NUMBER, |entry, buf, len, result| unsafe {
-        getprotobynumber_r_impl(proto, entry, buf, len, result)
-    });
+    // SAFETY: the pointers come from `lookup_kept`.
+    let entry = lookup_kept(
+        &BY_NUMBER,
+        (&proto.to_ne_bytes(), None),
+        &|entry, buf, len, result| unsafe {
+            getprotobynumber_r_impl(proto, entry, buf, len, result)
+        },
+    );
     if let Some(timer) = timer {
         // SAFETY: `entry` is null or the thread's entry.
         let found = unsafe { Found::new(entry, protocol_name) };
@@ -357,7 +328,7 @@ unsafe fn getprotoent_r_impl(
 pub extern "C" fn getprotoent() -> *mut protoent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
-        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+        lookup_static(&ENTRY, &|entry, buf, len, result| unsafe {
             getprotoent_r_impl(entry, buf, len, result)
         })
     })

@@ -1,149 +1,25 @@
 //! The services database: `getservbyname`, `getservbyport`, `getservent` and their `_r` forms.
 
-use core::cell::RefCell;
 use core::ffi::{c_char, c_int};
 
-use super::buffer::{c_bytes, fail, keeping_errno, CBuffer, ThreadBuffer};
+use super::buffer::{c_bytes, fail, keeping_errno, CBuffer};
 use super::enumeration::{self, Enumeration};
 use super::servent;
+use super::thread_result::{lookup_kept, lookup_static, new_result, Slot};
 use super::trace_line::{emit_entry, emit_r, quoted, Found};
 use crate::db::cache::Lock;
-use crate::db::record::{Fit, POINTER};
+use crate::db::record::Fit;
 use crate::db::services::{services_file, with_services_file, ServicesFile};
-use crate::lookup::memo;
 use crate::sys::call::Call;
-use crate::sys::{get_errno, set_errno, Errno};
 use crate::trace::{self, Source};
 
 /// Where `getservent` is (see [`enumeration`]).
 static ENUMERATION: Lock<Enumeration<ServicesFile>> = Lock::new(Enumeration::new());
 
-struct ThreadResult {
-    entry: servent,
-    buffer: ThreadBuffer,
-    /// getservbyname: the last answer, written again while it holds (see [`KeptService`]).
-    kept: Option<KeptService>,
-}
-
-/// A getservbyname answer kept per thread while nothing it came from can have changed
-/// (`lookup::memo`'s files stamp: no event about the parsed files, no cache refilled, the same
-/// environment): a repeated call writes the same entry and bytes into the same buffer and sets errno
-/// as the lookup did, which is everything the lookup itself would do again.
-struct KeptService {
-    name: Box<[u8]>,
-    proto: Option<Box<[u8]>>,
-    stamp: memo::FilesStamp,
-    until: u64,
-    entry: servent,
-    /// The buffer's address when the entry was written (its pointers point into it).
-    base: usize,
-    /// The buffer's bytes up to the end of the alias list, which `write_entry` puts last.
-    bytes: Box<[u8]>,
-    errno: Errno,
-}
-
-impl KeptService {
-    /// The answer just written to `entry` for `key`, when what the lookup relied on allows keeping
-    /// it (`None` otherwise).
-    fn keep(
-        start: memo::Start,
-        (name, proto): (&[u8], Option<&[u8]>),
-        entry: &servent,
-        buffer: &mut ThreadBuffer,
-    ) -> Option<KeptService> {
-        let (stamp, until) = memo::files_stamp_kept(start)?;
-        let (base, len) = buffer.raw();
-        // SAFETY: `entry` was just written into the thread's buffer of `len` bytes at `base`.
-        let end = unsafe { extent(entry, base as usize, len) }?;
-        // SAFETY: `end <= len` bytes of the thread's own buffer.
-        let bytes = unsafe { core::slice::from_raw_parts(base, end) };
-        Some(KeptService {
-            name: name.into(),
-            proto: proto.map(Box::from),
-            stamp,
-            until,
-            entry: *entry,
-            base: base as usize,
-            bytes: bytes.into(),
-            errno: get_errno(),
-        })
-    }
-
-    /// Writes the answer again when it is the one for `name` and `proto` and still holds (the same
-    /// buffer, nothing it came from changed); false otherwise (nothing written).
-    fn replay(
-        &self,
-        (name, proto): (&[u8], Option<&[u8]>),
-        entry: &mut servent,
-        buffer: &mut ThreadBuffer,
-    ) -> bool {
-        if *self.name != *name || self.proto.as_deref() != proto {
-            return false;
-        }
-        let (base, len) = buffer.raw();
-        if base as usize != self.base
-            || self.bytes.len() > len
-            || !memo::files_stamp_holds(self.stamp, self.until)
-        {
-            return false;
-        }
-        // SAFETY: the thread's own buffer has `len >= bytes.len()` bytes at `base`; `bytes` is a
-        // separate allocation.
-        unsafe { core::ptr::copy_nonoverlapping(self.bytes.as_ptr(), base, self.bytes.len()) };
-        *entry = self.entry;
-        set_errno(self.errno);
-        true
-    }
-}
-
-/// How many bytes from `base` the entry written by [`write_entry`] covers: its line image, then the
-/// alias list, whose null ends it. `None` when a pointer is not where that layout puts it.
-///
-/// # Safety
-/// `base` must have `len` readable bytes.
-unsafe fn extent(entry: &servent, base: usize, len: usize) -> Option<usize> {
-    let list = (entry.s_aliases as usize).checked_sub(base)?;
-    let strings_before_list = [entry.s_name as usize, entry.s_proto as usize]
-        .iter()
-        .all(|&at| at >= base && at - base < list);
-    if !strings_before_list || list % POINTER != 0 {
-        return None;
-    }
-    let mut at = list;
-    while at.checked_add(POINTER)? <= len {
-        // SAFETY: `at..at + 8` is within the `len` bytes at `base` (checked above).
-        let word = unsafe { ((base + at) as *const usize).read_unaligned() };
-        at += POINTER;
-        if word == 0 {
-            return Some(at);
-        }
-        if word < base || word - base >= list {
-            return None;
-        }
-    }
-    None
-}
-
-type ThreadSlot = std::thread::LocalKey<RefCell<Box<ThreadResult>>>;
-
-/// A fresh per-thread result (glibc keeps one static result per function; so does netlibc, per thread).
-fn new_result() -> RefCell<Box<ThreadResult>> {
-    RefCell::new(Box::new(ThreadResult {
-        entry: servent {
-            s_name: core::ptr::null_mut(),
-            s_aliases: core::ptr::null_mut(),
-            s_port: 0,
-            s_proto: core::ptr::null_mut(),
-        },
-        buffer: ThreadBuffer::default(),
-        kept: None,
-    }))
-}
-
 thread_local! {
-    static BY_NAME: RefCell<Box<ThreadResult>> = new_result();
-    static BY_PORT: RefCell<Box<ThreadResult>> = new_result();
-    static ENTRY: RefCell<Box<ThreadResult>> = new_result();
+    static BY_NAME: Slot<servent> = new_result();
+    static BY_PORT: Slot<servent> = new_result();
+    static ENTRY: Slot<servent> = new_result();
 }
 
 /// Writes entry `index` into `out` and `buffer` (whose size the caller has checked).
@@ -191,22 +67,6 @@ unsafe fn lookup_r(
             }
         }
         fail(0)
-    })
-}
-
-/// Runs a `_r` function on the calling thread's buffer, growing it as glibc does.
-fn lookup_static(
-    slot: &'static ThreadSlot,
-    call: impl Fn(*mut servent, *mut c_char, usize, *mut *mut servent) -> c_int,
-) -> *mut servent {
-    slot.with(|cell| {
-        let Ok(mut state) = cell.try_borrow_mut() else {
-            return core::ptr::null_mut();
-        };
-        let ThreadResult { entry, buffer, .. } = &mut **state;
-        let mut result: *mut servent = core::ptr::null_mut();
-        buffer.fill_growing(|buf, len| call(entry, buf, len, &mut result));
-        result
     })
 }
 
@@ -346,45 +206,6 @@ unsafe fn getservbyport_r_impl(
     }
 }
 
-/// getservbyname's lookup into the thread's result: the kept answer written again when it holds,
-/// otherwise a lookup, whose answer is kept when it can be (never while tracing: a traced call
-/// notes its source).
-///
-/// # Safety
-/// `name` and a non-null `proto` are C strings.
-unsafe fn by_name_static(name: *const c_char, proto: *const c_char) -> *mut servent {
-    // SAFETY: C strings per the caller.
-    let key = unsafe { (c_bytes(name).unwrap_or_default(), c_bytes(proto)) };
-    let keepable = !trace::tracing();
-    BY_NAME.with(|cell| {
-        let Ok(mut state) = cell.try_borrow_mut() else {
-            return core::ptr::null_mut();
-        };
-        let ThreadResult {
-            entry,
-            buffer,
-            kept,
-        } = &mut **state;
-        if keepable {
-            crate::sys::call::keep_results();
-            if kept.as_ref().is_some_and(|k| k.replay(key, entry, buffer)) {
-                return entry as *mut servent;
-            }
-        }
-        let start = memo::start();
-        let mut result: *mut servent = core::ptr::null_mut();
-        // SAFETY: the strings per the caller; the thread's own result and buffer.
-        buffer.fill_growing(|buf, len| unsafe {
-            getservbyname_r_impl(name, proto, entry, buf, len, &mut result)
-        });
-        *kept = match keepable && !result.is_null() {
-            true => KeptService::keep(start, key, entry, buffer),
-            false => None,
-        };
-        result
-    })
-}
-
 /// `getservbyname(name, proto)` — looks a service up by name in the services database.
 ///
 /// Differences from glibc: the result is per thread (glibc's is shared by the process).
@@ -399,8 +220,12 @@ unsafe fn by_name_static(name: *const c_char, proto: *const c_char) -> *mut serv
 pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char) -> *mut servent {
     let _call = Call::enter();
     let timer = trace::start_lookup();
-    // SAFETY: the strings per the caller.
-    let entry = unsafe { by_name_static(name, proto) };
+    // SAFETY: C strings per the caller.
+    let key = unsafe { (c_bytes(name).unwrap_or_default(), c_bytes(proto)) };
+    // SAFETY: the strings per the caller; the other pointers come from `lookup_kept`.
+    let entry = lookup_kept(&BY_NAME, key, &|entry, buf, len, result| unsafe {
+        getservbyname_r_impl(name, proto, entry, buf, len, result)
+    });
     if let Some(timer) = timer {
         // SAFETY: C strings per the caller; `entry` is null or the thread's entry.
         let (name, proto, found) =
@@ -429,8 +254,10 @@ pub unsafe extern "C" fn getservbyname(name: *const c_char, proto: *const c_char
 pub unsafe extern "C" fn getservbyport(port: c_int, proto: *const c_char) -> *mut servent {
     let _call = Call::enter();
     let timer = trace::start_lookup();
+    // SAFETY: a C string or NULL per the caller.
+    let key = (&port.to_ne_bytes()[..], unsafe { c_bytes(proto) });
     // SAFETY: as in `getservbyname`.
-    let entry = lookup_static(&BY_PORT, |entry, buf, len, result| unsafe {
+    let entry = lookup_kept(&BY_PORT, key, &|entry, buf, len, result| unsafe {
         getservbyport_r_impl(port, proto, entry, buf, len, result)
     });
     if let Some(timer) = timer {
@@ -534,45 +361,8 @@ unsafe fn getservent_r_impl(
 pub extern "C" fn getservent() -> *mut servent {
     keeping_errno(|| {
         // SAFETY: the pointers come from `lookup_static`.
-        lookup_static(&ENTRY, |entry, buf, len, result| unsafe {
+        lookup_static(&ENTRY, &|entry, buf, len, result| unsafe {
             getservent_r_impl(entry, buf, len, result)
         })
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn empty_servent() -> servent {
-        servent {
-            s_name: core::ptr::null_mut(),
-            s_aliases: core::ptr::null_mut(),
-            s_port: 0,
-            s_proto: core::ptr::null_mut(),
-        }
-    }
-
-    #[test]
-    fn the_extent_of_a_written_entry_ends_with_its_alias_list() {
-        let file = ServicesFile::parse(b"name 80/tcp first second\n");
-        let mut words = [0u64; 16];
-        let base = words.as_mut_ptr().cast::<c_char>();
-        // SAFETY: 128 writable bytes.
-        let mut buffer = unsafe { CBuffer::new(base, 128) };
-        let mut entry = empty_servent();
-        write_entry(&file, 0, &mut entry, &mut buffer);
-        let record = &file.table.entries[0].record;
-        let list = record.list_offset(base as usize);
-        // SAFETY: the 128 bytes written above.
-        let end = unsafe { extent(&entry, base as usize, 128) };
-        assert_eq!(end, Some(list + 3 * POINTER));
-        // Too short to hold the list's null, or a pointer outside the line: not the layout.
-        // SAFETY: fewer readable bytes than there are.
-        let short = unsafe { extent(&entry, base as usize, list + 2 * POINTER) };
-        assert_eq!(short, None);
-        entry.s_proto = entry.s_aliases.cast();
-        // SAFETY: as above.
-        assert_eq!(unsafe { extent(&entry, base as usize, 128) }, None);
-    }
 }
