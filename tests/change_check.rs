@@ -469,8 +469,30 @@ fn child_bind_mount() {
             [[127, 0, 0, 1]]
         );
     }
-    let source = CString::new(other.as_os_str().as_bytes()).unwrap();
-    let target = CString::new(files.hosts.as_os_str().as_bytes()).unwrap();
+    bind_mount(&other, &files.hosts);
+    // No event tells: the once-a-second stat does, for the kept result as for the files' cache
+    // (getaddrinfo first: nothing else has looked at the file since the mount).
+    let seen = seen_within_ten_seconds(|| {
+        address_list(&gai_nodes("mounted", None, v4)) == [[127, 0, 0, 7]]
+    });
+    assert!(seen, "getaddrinfo never saw the bind mount");
+    let seen = seen_within_ten_seconds(|| address_of("mounted") == Some([127, 0, 0, 7]));
+    assert!(seen, "the bind mount was never seen");
+    // Another file mounted over it: gethostbyname's kept answer (asked first this time) follows.
+    let third = files.dir.join("mounted-hosts-3");
+    std::fs::write(&third, "127.0.0.8 mounted\n").unwrap();
+    for _ in 0..3 {
+        assert_eq!(address_of("mounted"), Some([127, 0, 0, 7]));
+    }
+    bind_mount(&third, &files.hosts);
+    let seen = seen_within_ten_seconds(|| address_of("mounted") == Some([127, 0, 0, 8]));
+    assert!(seen, "gethostbyname never saw the second bind mount");
+}
+
+/// Bind-mounts `source` over `target` (in this process's private mount namespace).
+fn bind_mount(source: &Path, target: &Path) {
+    let source = CString::new(source.as_os_str().as_bytes()).unwrap();
+    let target = CString::new(target.as_os_str().as_bytes()).unwrap();
     // SAFETY: C strings; a private mount namespace of this process (unshare -m).
     let mounted = unsafe {
         libc::mount(
@@ -482,48 +504,17 @@ fn child_bind_mount() {
         )
     };
     assert_eq!(mounted, 0, "bind mount");
-    // No event tells: the once-a-second stat does, for the kept result as for the files' cache
-    // (getaddrinfo first: nothing else has looked at the file since the mount).
-    let seen = (0..200).any(|_| {
-        let found = address_list(&gai_nodes("mounted", None, v4)) == [[127, 0, 0, 7]];
-        found || {
+}
+
+/// Whether `seen` becomes true, asked every 50 ms for at most 10 s (a bound for a loaded machine, not
+/// a timing assertion).
+fn seen_within_ten_seconds(mut seen: impl FnMut() -> bool) -> bool {
+    (0..200).any(|_| {
+        seen() || {
             std::thread::sleep(std::time::Duration::from_millis(50));
             false
         }
-    });
-    assert!(seen, "getaddrinfo never saw the bind mount");
-    // Asked every 50 ms for at most 10 s (a bound for
-    // a loaded machine, not a timing assertion).
-    let seen = (0..200).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        address_of("mounted") == Some([127, 0, 0, 7])
-    });
-    assert!(seen, "the bind mount was never seen");
-    // Another file mounted over it: gethostbyname's kept answer (asked first this time) follows.
-    let third = files.dir.join("mounted-hosts-3");
-    std::fs::write(&third, "127.0.0.8 mounted\n").unwrap();
-    for _ in 0..3 {
-        assert_eq!(address_of("mounted"), Some([127, 0, 0, 7]));
-    }
-    let source = CString::new(third.as_os_str().as_bytes()).unwrap();
-    // SAFETY: as above.
-    let mounted = unsafe {
-        libc::mount(
-            source.as_ptr(),
-            target.as_ptr(),
-            std::ptr::null(),
-            libc::MS_BIND,
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(mounted, 0, "second bind mount");
-    let seen = (0..200).any(|_| {
-        address_of("mounted") == Some([127, 0, 0, 8]) || {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-            false
-        }
-    });
-    assert!(seen, "gethostbyname never saw the second bind mount");
+    })
 }
 
 #[test]
